@@ -1,0 +1,21 @@
+"""skdeep: scikit-learn-compatible classic and deep learning estimators.
+
+Every public estimator is importable from its subpackage
+(``skdeep.cluster.KMeans``) and from the top level (``skdeep.KMeans``).
+"""
+
+__version__ = "0.1.0"
+
+from . import cluster, decomposition, ensemble, neural_network  # noqa: E402
+from .cluster import *  # noqa: E402,F401,F403
+from .decomposition import *  # noqa: E402,F401,F403
+from .ensemble import *  # noqa: E402,F401,F403
+from .neural_network import *  # noqa: E402,F401,F403
+
+__all__ = [
+    "__version__",
+    *neural_network.__all__,
+    *cluster.__all__,
+    *ensemble.__all__,
+    *decomposition.__all__,
+]

@@ -1,0 +1,3 @@
+"""skdeep.cluster."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""skdeep.decomposition."""
+
+__all__ = []

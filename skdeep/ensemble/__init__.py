@@ -1,0 +1,3 @@
+"""skdeep.ensemble."""
+
+__all__ = []

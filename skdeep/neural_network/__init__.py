@@ -1,0 +1,3 @@
+"""skdeep.neural_network."""
+
+__all__ = []

@@ -1,0 +1,1 @@
+"""skdeep.nn: the shared, vectorised numpy/scipy neural-network backend."""

@@ -1,0 +1,38 @@
+"""scikit-learn's estimator checks over every public skdeep estimator."""
+
+import pytest
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skdeep.utils.discovery import all_estimators
+
+# Checks expected to fail, per estimator class name, each with a written reason.
+# Keep one entry per class; every reason must explain why the check cannot pass.
+EXPECTED_FAILED_CHECKS = {
+    # "ClassName": {"check_name": "reason"},
+}
+
+
+def _instances():
+    return [cls() for _, cls in all_estimators()]
+
+
+def _expected_failed(estimator):
+    return EXPECTED_FAILED_CHECKS.get(type(estimator).__name__, {})
+
+
+@parametrize_with_checks(_instances(), expected_failed_checks=_expected_failed)
+def test_sklearn_estimator_checks(estimator, check):
+    check(estimator)
+
+
+def test_every_estimator_is_exported_at_top_level():
+    import skdeep
+
+    for name, cls in all_estimators():
+        assert getattr(skdeep, name) is cls
+
+
+@pytest.mark.parametrize("name_cls", all_estimators(), ids=lambda nc: nc[0])
+def test_every_estimator_has_a_doctest_example(name_cls):
+    _, cls = name_cls
+    assert cls.__doc__ and "Examples" in cls.__doc__ and ">>>" in cls.__doc__

@@ -1,0 +1,74 @@
+from numbers import Integral, Real
+
+import numpy as np
+import pytest
+
+from skdeep.utils import (
+    HasMethods,
+    Hidden,
+    Interval,
+    InvalidParameterError,
+    Options,
+    StrOptions,
+    validate_parameter_constraints,
+)
+
+CONSTRAINTS = {
+    "alpha": [Interval(Real, 0, None, closed="left")],
+    "n": [Interval(Integral, 1, None, closed="left"), None],
+    "kind": [StrOptions({"a", "b"}), Hidden(StrOptions({"secret"}))],
+    "seed": ["random_state"],
+    "flag": ["boolean"],
+    "est": [HasMethods(["fit", "predict"]), None],
+    "opt": [Options(Integral, {1, 2})],
+    "fn": [callable],
+}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"alpha": 0.0, "n": 3, "kind": "a", "seed": None, "flag": True},
+        {"alpha": 2, "n": None, "kind": "secret", "seed": np.random.RandomState(0)},
+        {"flag": np.bool_(False), "opt": 2, "fn": len, "est": None},
+    ],
+)
+def test_valid_values_pass(params):
+    validate_parameter_constraints(CONSTRAINTS, params, "Est")
+
+
+@pytest.mark.parametrize(
+    "params, fragment",
+    [
+        ({"alpha": -1.0}, r"'alpha' parameter of Est must be a float in the range"),
+        ({"alpha": "x"}, "Got 'x' instead"),
+        ({"n": 0}, "an int in the range"),
+        ({"n": 1.5}, "or None"),
+        ({"kind": "c"}, "among"),
+        ({"seed": "x"}, "RandomState"),
+        ({"flag": 1}, "bool"),
+        ({"est": object()}, "implementing 'fit', 'predict'"),
+        ({"opt": 3}, "among"),
+        ({"fn": 3}, "callable"),
+        ({"alpha": float("nan")}, "Got nan"),
+    ],
+)
+def test_invalid_values_raise_clear_error(params, fragment):
+    with pytest.raises(InvalidParameterError, match=fragment):
+        validate_parameter_constraints(CONSTRAINTS, params, "Est")
+
+
+def test_error_is_value_and_type_error():
+    err = InvalidParameterError("x")
+    assert isinstance(err, ValueError) and isinstance(err, TypeError)
+
+
+def test_hidden_option_not_advertised():
+    with pytest.raises(InvalidParameterError) as info:
+        validate_parameter_constraints(CONSTRAINTS, {"kind": "z"}, "Est")
+    assert "secret" not in str(info.value)
+
+
+def test_unconstrained_parameters_are_ignored():
+    validate_parameter_constraints(CONSTRAINTS, {"other": object()}, "Est")
+    validate_parameter_constraints("no_validation", {"alpha": -5}, "Est")
