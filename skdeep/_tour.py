@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from sklearn.datasets import (
@@ -189,7 +189,9 @@ def _ipca_mlp(get):
 
 def _small_mlp(get):
     if "MLPClassifier" in __import__("skdeep").__all__:
-        return get("MLPClassifier")(hidden_layer_sizes=(64,), max_iter=60, random_state=0)
+        return get("MLPClassifier")(
+            hidden_layer_sizes=(64,), max_iter=60, random_state=0
+        )
     from sklearn.linear_model import LogisticRegression
 
     return LogisticRegression(max_iter=1000)
@@ -235,8 +237,11 @@ def run_tour(stream=None) -> list[tuple]:
     entries = _entries()
     rows = []
     for i, entry in enumerate(entries, 1):
-        print(f"[{i}/{len(entries)}] {entry.name} on {entry.dataset} ...", file=stream,
-              flush=True)
+        print(
+            f"[{i}/{len(entries)}] {entry.name} on {entry.dataset} ...",
+            file=stream,
+            flush=True,
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             score, kind, seconds = _run_entry(entry, datasets[entry.dataset]())

@@ -143,8 +143,10 @@ def _is_cv_object(value):
 
 
 def _is_array_like(value):
-    return hasattr(value, "__len__") or hasattr(value, "shape") or hasattr(
-        value, "__array__"
+    return (
+        hasattr(value, "__len__")
+        or hasattr(value, "shape")
+        or hasattr(value, "__array__")
     )
 
 
