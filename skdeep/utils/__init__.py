@@ -11,8 +11,10 @@ from ._param_validation import (
     fit_context,
     validate_parameter_constraints,
 )
+from .validation import check_sample_weight
 
 __all__ = [
+    "check_sample_weight",
     "HasMethods",
     "Hidden",
     "Interval",
