@@ -1,0 +1,198 @@
+"""Optimizer base class and the penalty helpers (the one place that math lives)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["Optimizer", "penalty_value", "add_penalty_gradient"]
+
+
+def penalty_value(parameters, *, l2=0.0, l1=0.0, n_samples=1.0):
+    """L2/L1 penalty of the regularised parameters.
+
+    Parameters
+    ----------
+    parameters : list of Parameter
+        Only those with ``regularize=True`` count.
+    l2, l1 : float, default=0.0
+        Penalty strengths (scikit-learn's ``alpha`` is ``l2``).
+    n_samples : float, default=1.0
+        The batch's sample count (or weight sum); scikit-learn's MLP divides
+        the penalty by it so that ``alpha`` means the same for any batch size.
+
+    Returns
+    -------
+    float
+        ``sum over regularised p of (0.5 l2 sum p^2 + l1 sum |p|) / n_samples``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeep.nn import Parameter
+    >>> penalty_value([Parameter(np.array([3.0, 4.0]))], l2=1.0, n_samples=5)
+    2.5
+    """
+    if not (l2 or l1):
+        return 0.0
+    total = 0.0
+    for p in parameters:
+        if not p.regularize:
+            continue
+        flat = p.value.ravel()
+        if l2:
+            total += 0.5 * l2 * float(np.dot(flat, flat))
+        if l1:
+            total += l1 * float(np.abs(flat).sum())
+    return total / n_samples
+
+
+def add_penalty_gradient(parameters, *, l2=0.0, l1=0.0, n_samples=1.0):
+    """Add the penalty gradient ``(l2 p + l1 sign(p)) / n_samples`` to ``p.grad``.
+
+    Parameters
+    ----------
+    parameters : list of Parameter
+        Regularised parameters with a gradient are updated in place.
+    l2, l1 : float, default=0.0
+    n_samples : float, default=1.0
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeep.nn import Parameter
+    >>> p = Parameter(np.array([2.0, -2.0])); p.grad = np.zeros(2)
+    >>> add_penalty_gradient([p], l2=1.0, l1=1.0, n_samples=2)
+    >>> p.grad
+    array([ 1.5, -1.5])
+    """
+    if not (l2 or l1):
+        return
+    for p in parameters:
+        if not p.regularize or p.grad is None:
+            continue
+        if l2:
+            p.grad += (l2 / n_samples) * p.value
+        if l1:
+            p.grad += (l1 / n_samples) * np.sign(p.value)
+
+
+class Optimizer:
+    """Base class: penalties, clipping, lazily created slots, max-norm.
+
+    Optimizers see Parameters only, never layers. :meth:`step` adds the
+    penalty gradient, clips, applies each parameter's update rule
+    (:meth:`_update`, one per subclass) and enforces the max-norm constraint.
+
+    Parameters
+    ----------
+    learning_rate : float, default=0.001
+        Step size; schedules change it between epochs.
+    l2 : float, default=0.0
+        L2 penalty strength (scikit-learn's ``alpha``).
+    l1 : float, default=0.0
+        L1 penalty strength.
+    clipnorm : float or None, default=None
+        Rescale all gradients together so their global L2 norm is at most this.
+    clipvalue : float or None, default=None
+        Clip each gradient entry to ``[-clipvalue, clipvalue]`` (before
+        ``clipnorm``).
+    max_norm : float or None, default=None
+        After each step, rescale each unit's incoming weight vector (norm over
+        all axes but the last) of regularised parameters to at most this.
+
+    Attributes
+    ----------
+    iterations : int
+        Steps taken.
+    slots : dict of int to dict
+        Per-parameter state (velocities, moments), keyed by the parameter's
+        position in the list given to :meth:`step`.
+    """
+
+    def __init__(
+        self,
+        learning_rate=0.001,
+        *,
+        l2=0.0,
+        l1=0.0,
+        clipnorm=None,
+        clipvalue=None,
+        max_norm=None,
+    ):
+        self.learning_rate = learning_rate
+        self.l2 = l2
+        self.l1 = l1
+        self.clipnorm = clipnorm
+        self.clipvalue = clipvalue
+        self.max_norm = max_norm
+        self.iterations = 0
+        self.slots = {}
+
+    def step(self, parameters, n_samples=1.0):
+        """Update ``parameters`` in place from their ``grad``.
+
+        Parameters
+        ----------
+        parameters : list of Parameter
+            Always the same list, in the same order (slots are positional).
+        n_samples : float, default=1.0
+            The batch's sample count or weight sum (divides the penalties).
+        """
+        add_penalty_gradient(parameters, l2=self.l2, l1=self.l1, n_samples=n_samples)
+        self._clip(parameters)
+        for index, param in enumerate(parameters):
+            if param.grad is not None:
+                self._update(index, param, param.grad)
+        self.iterations += 1
+        if self.max_norm is not None:
+            apply_max_norm(parameters, self.max_norm)
+
+    def penalty(self, parameters, n_samples=1.0):
+        """The optimizer's own L2/L1 penalty value (see :func:`penalty_value`)."""
+        return penalty_value(parameters, l2=self.l2, l1=self.l1, n_samples=n_samples)
+
+    def _update(self, index, param, grad):
+        raise NotImplementedError
+
+    def _slot(self, index, name, like):
+        """Per-parameter buffer ``name``, created as zeros on first use."""
+        slots = self.slots.setdefault(index, {})
+        buffer = slots.get(name)
+        if buffer is None or buffer.shape != like.shape:
+            buffer = slots[name] = np.zeros_like(like)
+        return buffer
+
+    def _clip(self, parameters):
+        grads = [p.grad for p in parameters if p.grad is not None]
+        if self.clipvalue is not None:
+            for g in grads:
+                np.clip(g, -self.clipvalue, self.clipvalue, out=g)
+        if self.clipnorm is not None:
+            norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
+            if norm > self.clipnorm:
+                scale = self.clipnorm / norm
+                for g in grads:
+                    g *= scale
+
+    def __repr__(self):
+        return f"{type(self).__name__}(learning_rate={self.learning_rate!r})"
+
+
+def apply_max_norm(parameters, max_norm):
+    """Rescale incoming weight vectors of regularised ≥2-D parameters in place.
+
+    The norm of each output unit (last axis) over all other axes is capped at
+    ``max_norm``; vectors already inside the ball are untouched.
+    """
+    for p in parameters:
+        if not p.regularize or p.value.ndim < 2:
+            continue
+        axes = tuple(range(p.value.ndim - 1))
+        norms = np.sqrt(np.sum(p.value * p.value, axis=axes))
+        too_long = norms > max_norm
+        if np.any(too_long):
+            factor = np.ones_like(norms)
+            factor[too_long] = max_norm / norms[too_long]
+            p.value *= factor

@@ -1,0 +1,209 @@
+"""The two building blocks of every network: :class:`Parameter` and :class:`Layer`."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["Parameter", "Layer"]
+
+
+class Parameter:
+    """A trainable array and its gradient.
+
+    Optimizers only ever see Parameters, never layers: they read ``grad`` and
+    update ``value`` in place, so outside references to ``value`` (such as an
+    estimator's ``coefs_``) stay valid.
+
+    Parameters
+    ----------
+    value : ndarray
+        Initial value; stored as is (not copied).
+    regularize : bool, default=True
+        Whether L1/L2 penalties and max-norm constraints apply (True for
+        kernels, False for biases, normalisation scales/offsets and slopes).
+    name : str, default=""
+        Human-readable name, e.g. ``"kernel"``.
+
+    Attributes
+    ----------
+    grad : ndarray or None
+        Gradient of the loss with respect to ``value``, same shape and dtype;
+        overwritten (never accumulated) by each ``backward``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = Parameter(np.zeros(3), regularize=False, name="bias")
+    >>> p.value.shape, p.grad is None
+    ((3,), True)
+    """
+
+    __slots__ = ("value", "grad", "regularize", "name")
+
+    def __init__(self, value, *, regularize=True, name=""):
+        self.value = value
+        self.grad = None
+        self.regularize = regularize
+        self.name = name
+
+    def __getstate__(self):
+        return {"value": self.value, "regularize": self.regularize, "name": self.name}
+
+    def __setstate__(self, state):
+        self.value = state["value"]
+        self.regularize = state["regularize"]
+        self.name = state["name"]
+        self.grad = None
+
+    def set_grad(self, grad):
+        """Store ``grad``, reusing the existing buffer when shapes agree."""
+        if self.grad is not None and self.grad.shape == grad.shape:
+            np.copyto(self.grad, grad)
+        else:
+            self.grad = grad
+
+    def __repr__(self):
+        return (
+            f"Parameter(name={self.name!r}, shape={self.value.shape}, "
+            f"dtype={self.value.dtype}, regularize={self.regularize})"
+        )
+
+
+class Layer:
+    """Base class of every layer (and of containers, which are layers too).
+
+    Life cycle: ``__init__`` stores hyperparameters only; ``build`` creates the
+    arrays for a given input shape (batch axis excluded) and dtype;
+    ``forward(x, training)`` computes the output (caching what ``backward``
+    needs only when ``training=True``); ``backward(dy)`` sets each own
+    ``Parameter.grad`` and returns ``dx``.
+
+    Subclasses implement ``_build`` (create ``self.params`` / ``self.state`` and
+    return the output shape), ``forward`` and ``backward``.
+
+    Attributes
+    ----------
+    params : dict of str to Parameter
+        Trainable parameters, in a fixed order.
+    state : dict of str to ndarray
+        Non-trainable buffers (e.g. running statistics).
+    built : bool
+    input_shape, output_shape : tuple of int
+        Shapes without the batch axis.
+    dtype : numpy dtype
+    """
+
+    # True when ``forward`` always returns a freshly allocated array that the
+    # layer keeps no reference to; a following layer may then overwrite it.
+    _fresh_output = False
+    # Likewise for the array returned by ``backward``.
+    _fresh_input_grad = False
+
+    def __init__(self):
+        self.params = {}
+        self.state = {}
+        self.built = False
+        self.input_shape = None
+        self.output_shape = None
+        self.dtype = np.dtype(np.float64)
+        self._cache = None
+
+    def build(self, input_shape, rng, dtype=np.float64):
+        """Create parameters and buffers for inputs of shape ``input_shape``.
+
+        Parameters
+        ----------
+        input_shape : tuple of int
+            Shape of one sample (batch axis excluded).
+        rng : numpy.random.Generator
+            Source of all randomness (initialisation, masks).
+        dtype : dtype, default=np.float64
+            Computation dtype (float32 or float64).
+
+        Returns
+        -------
+        output_shape : tuple of int
+        """
+        self.dtype = np.dtype(dtype)
+        self.params = {}
+        self.state = {}
+        self._cache = None
+        self.input_shape = tuple(int(d) for d in input_shape)
+        self.output_shape = tuple(int(d) for d in self._build(self.input_shape, rng))
+        self.built = True
+        return self.output_shape
+
+    def _build(self, input_shape, rng):
+        return input_shape
+
+    def forward(self, x, training=False):
+        """Compute the layer output of shape ``(n_samples, *output_shape)``."""
+        raise NotImplementedError
+
+    def backward(self, dy):
+        """Set parameter gradients from ``dy`` and return the input gradient."""
+        raise NotImplementedError
+
+    def backward_params(self, dy):
+        """Like :meth:`backward` when the input gradient is not needed.
+
+        Layers override it to skip computing ``dx`` (e.g. the first layer of a
+        network); the default simply discards it.
+        """
+        self.backward(dy)
+
+    def _forward_owned(self, x, training):
+        # Called by containers when ``x`` is a scratch array nobody else
+        # references; layers may then reuse its memory.
+        return self.forward(x, training)
+
+    def _backward_owned(self, dy):
+        return self.backward(dy)
+
+    def parameters(self):
+        """Return the trainable Parameters in a fixed order."""
+        return list(self.params.values())
+
+    def get_weights(self):
+        """Return copies of parameter values, then of state buffers."""
+        return [p.value.copy() for p in self.params.values()] + [
+            s.copy() for s in self.state.values()
+        ]
+
+    def set_weights(self, weights):
+        """Copy ``weights`` (as returned by :meth:`get_weights`) back in place."""
+        targets = [p.value for p in self.params.values()] + list(self.state.values())
+        if len(weights) != len(targets):
+            raise ValueError(f"Expected {len(targets)} arrays, got {len(weights)}.")
+        for target, source in zip(targets, weights):
+            np.copyto(target, source)
+
+    def clear_cache(self):
+        """Drop forward caches and parameter gradients."""
+        self._cache = None
+        for p in self.params.values():
+            p.grad = None
+
+    def _require_cache(self):
+        if self._cache is None:
+            raise RuntimeError(
+                f"{type(self).__name__}.backward needs a preceding "
+                "forward(x, training=True)."
+            )
+        return self._cache
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_cache"] = None
+        return state
+
+    def __repr__(self):
+        hyper = {
+            k: v
+            for k, v in self.__dict__.items()
+            if not k.startswith("_")
+            and k not in ("params", "state", "built", "input_shape")
+            and k not in ("output_shape", "dtype")
+        }
+        inner = ", ".join(f"{k}={v!r}" for k, v in hyper.items())
+        return f"{type(self).__name__}({inner})"

@@ -1,0 +1,163 @@
+"""Optimizers: one update rule each on top of :class:`Optimizer`.
+
+SGD and Adam follow scikit-learn's MLP rules exactly, so an MLP trained here
+takes the same steps as scikit-learn's. Updates are done in place with one
+scratch buffer per parameter to avoid allocating in the training loop.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._optimizer_base import (
+    Optimizer,
+    add_penalty_gradient,
+    apply_max_norm,
+    penalty_value,
+)
+
+__all__ = [
+    "Optimizer",
+    "SGD",
+    "Adam",
+    "penalty_value",
+    "add_penalty_gradient",
+    "apply_max_norm",
+    "get_optimizer",
+]
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with optional (Nesterov) momentum.
+
+    scikit-learn's rule: ``v = momentum v - lr g``; then ``p += v``, or with
+    Nesterov ``p += momentum v - lr g`` (using the new ``v``).
+
+    Parameters
+    ----------
+    learning_rate : float, default=0.01
+    momentum : float, default=0.0
+        0 gives plain SGD.
+    nesterov : bool, default=False
+    **base
+        ``l2``, ``l1``, ``clipnorm``, ``clipvalue``, ``max_norm`` (see
+        :class:`Optimizer`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeep.nn import Parameter
+    >>> p = Parameter(np.array([1.0])); p.grad = np.array([0.5])
+    >>> SGD(learning_rate=0.1).step([p])
+    >>> p.value
+    array([0.95])
+    """
+
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **base):
+        super().__init__(learning_rate, **base)
+        self.momentum = momentum
+        self.nesterov = nesterov
+
+    def _update(self, index, param, grad):
+        if not self.momentum:
+            param.value -= self.learning_rate * grad
+            return
+        velocity = self._slot(index, "velocity", param.value)
+        velocity *= self.momentum
+        velocity -= self.learning_rate * grad
+        if self.nesterov:
+            param.value += self.momentum * velocity - self.learning_rate * grad
+        else:
+            param.value += velocity
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba, 2015) with scikit-learn's bias correction.
+
+    ``t += 1; m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;``
+    ``lr_t = lr sqrt(1 - b2^t) / (1 - b1^t); p -= lr_t m / (sqrt(v) + eps)``.
+
+    Parameters
+    ----------
+    learning_rate : float, default=0.001
+    beta_1 : float, default=0.9
+        Decay of the first-moment (mean) estimate.
+    beta_2 : float, default=0.999
+        Decay of the second-moment (uncentred variance) estimate.
+    epsilon : float, default=1e-8
+    **base
+        See :class:`Optimizer`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeep.nn import Parameter
+    >>> p = Parameter(np.array([1.0])); p.grad = np.array([0.5])
+    >>> Adam(learning_rate=0.1).step([p])
+    >>> p.value.round(6)
+    array([0.9])
+    """
+
+    def __init__(
+        self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8, **base
+    ):
+        super().__init__(learning_rate, **base)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+
+    def _bias_corrected_rate(self):
+        t = self.iterations + 1
+        return self.learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
+
+    def _moments(self, index, param, grad):
+        """Update and return the first and second moments; also a scratch buffer."""
+        m = self._slot(index, "m", param.value)
+        v = self._slot(index, "v", param.value)
+        scratch = self._slot(index, "scratch", param.value)
+        np.multiply(grad, 1 - self.beta_1, out=scratch)
+        m *= self.beta_1
+        m += scratch
+        np.multiply(grad, grad, out=scratch)
+        scratch *= 1 - self.beta_2
+        v *= self.beta_2
+        v += scratch
+        return m, v, scratch
+
+    def _update(self, index, param, grad):
+        m, v, scratch = self._moments(index, param, grad)
+        np.sqrt(v, out=scratch)
+        scratch += self.epsilon
+        np.divide(m, scratch, out=scratch)
+        scratch *= self._bias_corrected_rate()
+        param.value -= scratch
+
+
+def get_optimizer(name, **kwargs):
+    """Instantiate an optimizer by name.
+
+    Parameters
+    ----------
+    name : str
+        ``"sgd"``, ``"adam"``, ``"adagrad"``, ``"adadelta"``, ``"rmsprop"``,
+        ``"adamax"``, ``"nadam"`` or ``"adamw"``.
+    **kwargs
+        Passed to the class (e.g. ``learning_rate``, ``l2``, ``clipnorm``).
+
+    Returns
+    -------
+    Optimizer
+
+    Examples
+    --------
+    >>> get_optimizer("adam", learning_rate=0.01)
+    Adam(learning_rate=0.01)
+    """
+    from . import _adaptive_optimizers as extra
+
+    registry = {"sgd": SGD, "adam": Adam, **extra.REGISTRY}
+    if name not in registry:
+        raise ValueError(f"Unknown optimizer {name!r}. Use one of {sorted(registry)}.")
+    return registry[name](**kwargs)
