@@ -1,3 +1,15 @@
 """skdeep.cluster."""
 
-__all__ = []
+from ._dbscan import DBSCAN, dbscan
+from ._kmeans import KMeans, k_means
+from ._kmeans_plusplus import kmeans_plusplus
+from ._minibatch_kmeans import MiniBatchKMeans
+
+__all__ = [
+    "DBSCAN",
+    "KMeans",
+    "MiniBatchKMeans",
+    "dbscan",
+    "k_means",
+    "kmeans_plusplus",
+]

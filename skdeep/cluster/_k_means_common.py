@@ -1,0 +1,186 @@
+"""Vectorised k-means kernels shared by Lloyd, Elkan and mini-batch k-means.
+
+Squared distances use the expansion ``||x||² - 2 x·c + ||c||²`` so that the
+heavy lifting is one BLAS matrix product per chunk of samples; per-cluster sums
+are a second product with a weighted one-hot matrix.  Chunks keep the
+``(chunk, n_clusters)`` blocks small enough to stay in cache and bound memory.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils.extmath import row_norms
+
+# Bytes allowed for one (chunk, n_clusters) block of distances; a few MiB keeps
+# the block and the matching rows of X in the last-level cache.
+_BLOCK_BYTES = 2**21
+_MIN_CHUNK = 256
+
+
+def chunk_size(n_samples: int, n_clusters: int, n_features: int, itemsize: int) -> int:
+    """Rows per chunk so that a distance block and its rows of X stay small."""
+    width = max(n_clusters, n_features, 1)
+    rows = _BLOCK_BYTES // (itemsize * width)
+    return int(max(_MIN_CHUNK, min(n_samples, rows)))
+
+
+def iter_chunks(n_samples: int, step: int):
+    """Yield ``slice`` objects covering ``range(n_samples)`` in steps of ``step``."""
+    for start in range(0, n_samples, step):
+        yield slice(start, min(start + step, n_samples))
+
+
+def squared_norms(X) -> np.ndarray:
+    """Squared Euclidean norm of each row of a dense or CSR matrix."""
+    return row_norms(X, squared=True)
+
+
+def partial_distances(X_chunk, minus_two_centers_t, centers_sq_norms, out=None):
+    """``-2 x·c + ||c||²`` for a chunk (the ``||x||²`` term is added by callers).
+
+    The argmin over centres does not depend on ``||x||²``, so leaving it out
+    saves one pass over the block.
+    """
+    if sp.issparse(X_chunk):
+        block = np.asarray(X_chunk @ minus_two_centers_t)
+    else:
+        block = np.matmul(X_chunk, minus_two_centers_t, out=out)
+    block += centers_sq_norms
+    return block
+
+
+def prepare_centers(centers):
+    """Return ``(-2 C).T`` (C-contiguous) and ``||c||²`` for the distance kernel."""
+    minus_two_centers_t = np.ascontiguousarray((-2.0 * centers).T)
+    return minus_two_centers_t, squared_norms(centers)
+
+
+def weighted_sums(X_chunk, labels_chunk, weights_chunk, n_clusters, onehot=None):
+    """Per-cluster sums of ``w * x`` for one chunk, shape (n_clusters, n_features).
+
+    Done as ``onehot.T @ X`` so that BLAS (or sparse matmul) does the work.
+    """
+    n_rows = labels_chunk.shape[0]
+    if onehot is None or onehot.shape[0] != n_rows:
+        onehot = np.zeros((n_rows, n_clusters), dtype=weights_chunk.dtype)
+    else:
+        onehot.fill(0)
+    onehot[np.arange(n_rows), labels_chunk] = weights_chunk
+    if sp.issparse(X_chunk):
+        return np.asarray(X_chunk.T @ onehot).T
+    return onehot.T @ X_chunk
+
+
+def exact_sq_dist_to_assigned(X, centers, labels):
+    """Exact squared distance of each row of ``X`` to ``centers[labels]``.
+
+    Computed from differences (dense) or from the sparse dot product, never
+    from a full ``(n_samples, n_clusters)`` block.
+    """
+    assigned = centers[labels]
+    if sp.issparse(X):
+        cross = np.asarray(X.multiply(assigned).sum(axis=1)).ravel()
+        dist = squared_norms(X) - 2.0 * cross + squared_norms(assigned)
+        return np.maximum(dist, 0.0, out=dist).astype(centers.dtype, copy=False)
+    diff = X - assigned
+    return np.einsum("ij,ij->i", diff, diff)
+
+
+def inertia(X, sample_weight, centers, labels) -> float:
+    """Weighted sum of squared distances of samples to their assigned centre."""
+    n_samples = X.shape[0]
+    step = chunk_size(n_samples, 1, X.shape[1], centers.dtype.itemsize)
+    total = 0.0
+    for rows in iter_chunks(n_samples, step):
+        dist = exact_sq_dist_to_assigned(X[rows], centers, labels[rows])
+        total += float(dist @ sample_weight[rows])
+    return total
+
+
+def labels_inertia(X, sample_weight, centers, return_inertia=True):
+    """Assign each sample to its closest centre (the E-step).
+
+    Parameters
+    ----------
+    X : {ndarray, CSR matrix} of shape (n_samples, n_features)
+    sample_weight : ndarray of shape (n_samples,)
+    centers : ndarray of shape (n_clusters, n_features)
+    return_inertia : bool, default=True
+
+    Returns
+    -------
+    labels : ndarray of shape (n_samples,), dtype=int32
+    inertia : float
+        Only when ``return_inertia`` is True.
+    """
+    n_samples = X.shape[0]
+    labels = np.empty(n_samples, dtype=np.int32)
+    minus_two_centers_t, centers_sq = prepare_centers(centers)
+    step = chunk_size(n_samples, centers.shape[0], X.shape[1], centers.dtype.itemsize)
+    for rows in iter_chunks(n_samples, step):
+        block = partial_distances(X[rows], minus_two_centers_t, centers_sq)
+        np.argmin(block, axis=1, out=labels[rows])
+    if not return_inertia:
+        return labels
+    return labels, inertia(X, sample_weight, centers, labels)
+
+
+def relocate_empty_clusters(X, sample_weight, centers_old, sums, weights, labels):
+    """Move empty clusters onto the samples farthest from their centre.
+
+    ``sums`` (weighted coordinate sums) and ``weights`` (cluster weights) are
+    updated in place; a relocated sample is taken out of its old cluster.
+    Nothing happens when every sample sits exactly on its centre (more
+    clusters than distinct points), where relocating cannot help.
+    """
+    empty = np.flatnonzero(weights == 0)
+    if empty.size == 0:
+        return
+    dist = exact_sq_dist_to_assigned(X, centers_old, labels)
+    if dist.max() == 0:
+        return
+    n_empty = empty.size
+    farthest = np.argpartition(dist, -n_empty)[-n_empty:]
+    farthest = farthest[np.argsort(-dist[farthest], kind="stable")]
+    rows = X[farthest]
+    rows = rows.toarray() if sp.issparse(rows) else rows
+    moved_weight = sample_weight[farthest]
+    weighted_rows = rows * moved_weight[:, None]
+    # A cluster can lose several samples, hence the unbuffered subtraction.
+    np.subtract.at(sums, labels[farthest], weighted_rows)
+    np.subtract.at(weights, labels[farthest], moved_weight)
+    sums[empty] = weighted_rows
+    weights[empty] = moved_weight
+
+
+def average_centers(sums, weights):
+    """Divide sums by weights in place; empty clusters go to the heaviest one."""
+    nonempty = weights > 0
+    sums[nonempty] /= weights[nonempty, None]
+    if not nonempty.all():
+        sums[~nonempty] = sums[np.argmax(weights)]
+    return sums
+
+
+def tolerance(X, tol: float) -> float:
+    """Absolute tolerance: ``tol`` times the mean per-feature variance of X."""
+    if tol == 0:
+        return 0.0
+    if sp.issparse(X):
+        mean = np.asarray(X.mean(axis=0)).ravel()
+        mean_sq = np.asarray(X.multiply(X).mean(axis=0)).ravel()
+        variances = mean_sq - mean**2
+    else:
+        variances = np.var(X, axis=0)
+    return float(np.mean(variances) * tol)
+
+
+def is_same_clustering(labels_a, labels_b, n_clusters) -> bool:
+    """True when two labelings are equal up to a permutation of the labels."""
+    mapping = np.full(n_clusters, -1, dtype=np.int64)
+    mapping[labels_a] = labels_b
+    if np.any(mapping[labels_a] != labels_b):
+        return False
+    used = mapping[mapping >= 0]
+    return np.unique(used).size == used.size

@@ -1,0 +1,158 @@
+"""k-means++ seeding: D(x)² sampling with greedy local trials."""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils import check_array, check_random_state
+
+from ..utils import Interval, validate_parameter_constraints
+from ..utils.validation import check_sample_weight
+from ._k_means_common import squared_norms
+
+__all__ = ["kmeans_plusplus"]
+
+_CONSTRAINTS = {
+    "X": ["array-like", "sparse matrix"],
+    "n_clusters": [Interval(Integral, 1, None, closed="left")],
+    "sample_weight": ["array-like", None],
+    "x_squared_norms": ["array-like", None],
+    "random_state": ["random_state"],
+    "n_local_trials": [Interval(Integral, 1, None, closed="left"), None],
+}
+
+
+def kmeans_plusplus(
+    X,
+    n_clusters,
+    *,
+    sample_weight=None,
+    x_squared_norms=None,
+    random_state=None,
+    n_local_trials=None,
+):
+    """Choose ``n_clusters`` initial centres from ``X`` with k-means++.
+
+    The first centre is a sample drawn with probability proportional to its
+    weight.  Every further centre is drawn with probability proportional to
+    ``w(x) D(x)²``, where ``D(x)`` is the distance from ``x`` to the closest
+    centre chosen so far; among ``n_local_trials`` such draws the one that
+    lowers the potential (the weighted sum of ``D(x)²``) the most is kept.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Samples to pick the centres from.
+    n_clusters : int
+        Number of centres to choose.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weight of each sample; ``None`` means unit weights.
+    x_squared_norms : array-like of shape (n_samples,), default=None
+        Precomputed squared Euclidean norms of the rows of ``X``.
+    random_state : int, RandomState instance or None, default=None
+        Seed or generator for the draws.
+    n_local_trials : int, default=None
+        Candidates drawn per centre (after the first).  ``None`` uses
+        ``2 + int(log(n_clusters))``; ``1`` is the original, non-greedy
+        k-means++.
+
+    Returns
+    -------
+    centers : ndarray of shape (n_clusters, n_features)
+        The chosen centres.
+    indices : ndarray of shape (n_clusters,)
+        Row of ``X`` each centre was taken from.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeep.cluster import kmeans_plusplus
+    >>> X = np.array([[1, 2], [1, 4], [1, 0], [10, 2], [10, 4], [10, 0]])
+    >>> centers, indices = kmeans_plusplus(X, n_clusters=2, random_state=0)
+    >>> centers
+    array([[10.,  2.],
+           [ 1.,  0.]])
+    >>> indices
+    array([3, 2])
+    """
+    params = dict(
+        X=X,
+        n_clusters=n_clusters,
+        sample_weight=sample_weight,
+        x_squared_norms=x_squared_norms,
+        random_state=random_state,
+        n_local_trials=n_local_trials,
+    )
+    validate_parameter_constraints(_CONSTRAINTS, params, "kmeans_plusplus")
+    X = check_array(X, accept_sparse="csr", dtype=[np.float64, np.float32])
+    sample_weight = check_sample_weight(sample_weight, X, dtype=X.dtype)
+    if X.shape[0] < n_clusters:
+        raise ValueError(
+            f"n_samples={X.shape[0]} should be >= n_clusters={n_clusters}."
+        )
+    if x_squared_norms is None:
+        x_squared_norms = squared_norms(X)
+    else:
+        x_squared_norms = check_array(x_squared_norms, dtype=X.dtype, ensure_2d=False)
+    if x_squared_norms.shape[0] != X.shape[0]:
+        raise ValueError(
+            f"The length of x_squared_norms {x_squared_norms.shape[0]} should "
+            f"be equal to the length of n_samples {X.shape[0]}."
+        )
+    random_state = check_random_state(random_state)
+    return _kmeans_plusplus(
+        X, n_clusters, x_squared_norms, sample_weight, random_state, n_local_trials
+    )
+
+
+def _sq_distances_to(rows, X, x_squared_norms):
+    """Squared distances, shape (len(rows), n_samples), from dense ``rows`` to X."""
+    cross = X @ rows.T
+    cross = np.asarray(cross).T
+    dist = np.multiply(cross, -2.0, out=cross if cross.flags.writeable else None)
+    dist += x_squared_norms
+    dist += squared_norms(rows)[:, None]
+    return np.maximum(dist, 0.0, out=dist)
+
+
+def _row(X, index):
+    """One row of ``X`` as a dense 1-D array."""
+    if sp.issparse(X):
+        return X[[index]].toarray().ravel()
+    return X[index]
+
+
+def _kmeans_plusplus(
+    X, n_clusters, x_squared_norms, sample_weight, random_state, n_local_trials=None
+):
+    """k-means++ on validated input; see :func:`kmeans_plusplus`."""
+    n_samples, n_features = X.shape
+    if n_local_trials is None:
+        # Arthur & Vassilvitskii suggest a logarithmic number of trials.
+        n_local_trials = 2 + int(np.log(n_clusters))
+    centers = np.empty((n_clusters, n_features), dtype=X.dtype)
+    indices = np.full(n_clusters, -1, dtype=int)
+
+    first = random_state.choice(n_samples, p=sample_weight / sample_weight.sum())
+    centers[0], indices[0] = _row(X, first), first
+    closest_sq = _sq_distances_to(centers[:1], X, x_squared_norms)[0]
+    potential = closest_sq @ sample_weight
+
+    for c in range(1, n_clusters):
+        # Inverse-CDF sampling of D(x)² * w(x), n_local_trials draws at once.
+        draws = random_state.uniform(size=n_local_trials) * potential
+        candidates = np.searchsorted(np.cumsum(sample_weight * closest_sq), draws)
+        # Round-off can push a draw past the last cumulative value.
+        np.clip(candidates, None, n_samples - 1, out=candidates)
+        rows = X[candidates]
+        rows = rows.toarray() if sp.issparse(rows) else rows
+        trial_sq = _sq_distances_to(rows, X, x_squared_norms)
+        np.minimum(closest_sq, trial_sq, out=trial_sq)
+        trial_potentials = trial_sq @ sample_weight
+        best = int(np.argmin(trial_potentials))
+        potential = trial_potentials[best]
+        closest_sq = trial_sq[best]
+        centers[c], indices[c] = rows[best], candidates[best]
+    return centers, indices

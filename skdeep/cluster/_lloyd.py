@@ -1,0 +1,143 @@
+"""Lloyd's k-means iterations, vectorised over chunks of samples."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._k_means_common import (
+    average_centers,
+    chunk_size,
+    inertia,
+    iter_chunks,
+    labels_inertia,
+    partial_distances,
+    prepare_centers,
+    relocate_empty_clusters,
+    weighted_sums,
+)
+
+# When more than this fraction of the samples changed cluster, recomputing the
+# cluster sums from scratch is cheaper than patching them.
+_FULL_UPDATE_FRACTION = 0.2
+
+
+class ClusterSums:
+    """Running per-cluster weighted sums kept consistent with a labeling.
+
+    Sums are accumulated in float64 so that incremental updates (adding the
+    samples that moved in, removing those that moved out) do not drift, which
+    makes an iteration cost one distance pass plus work proportional to the
+    number of samples that changed cluster.
+    """
+
+    def __init__(self, X, sample_weight, n_clusters):
+        self.X = X
+        self.sample_weight = sample_weight
+        self.n_clusters = n_clusters
+        self.sums = np.zeros((n_clusters, X.shape[1]), dtype=np.float64)
+
+    def recompute(self, labels):
+        """Rebuild the sums of every cluster from ``labels``."""
+        X, sw, k = self.X, self.sample_weight, self.n_clusters
+        self.sums.fill(0.0)
+        step = chunk_size(X.shape[0], k, X.shape[1], X.dtype.itemsize)
+        onehot = None
+        for rows in iter_chunks(X.shape[0], step):
+            self.sums += weighted_sums(X[rows], labels[rows], sw[rows], k, onehot)
+
+    def move(self, moved, old_labels, new_labels):
+        """Update the sums for samples ``moved`` going from old to new labels."""
+        if moved.size == 0:
+            return
+        weight = self.sample_weight[moved].astype(np.float64)
+        delta = np.zeros((moved.size, self.n_clusters), dtype=np.float64)
+        delta[np.arange(moved.size), new_labels] = weight
+        delta[np.arange(moved.size), old_labels] -= weight
+        rows = self.X[moved]
+        if sp.issparse(rows):
+            self.sums += np.asarray(rows.T @ delta).T
+        else:
+            self.sums += delta.T @ rows
+
+    def update(self, labels_old, labels_new):
+        """Bring the sums from ``labels_old`` to ``labels_new`` the cheap way."""
+        moved = np.flatnonzero(labels_old != labels_new)
+        if labels_old[0] < 0 or moved.size > _FULL_UPDATE_FRACTION * labels_new.size:
+            self.recompute(labels_new)
+        else:
+            self.move(moved, labels_old[moved], labels_new[moved])
+
+    def centers(self, centers_old, labels, dtype):
+        """New centres (empty clusters relocated as in scikit-learn)."""
+        # Cluster weights are cheap to recount exactly, unlike the sums.
+        weights = np.bincount(
+            labels, weights=self.sample_weight, minlength=self.n_clusters
+        )
+        sums = self.sums.copy()  # the running sums must keep matching labels
+        relocate_empty_clusters(
+            self.X, self.sample_weight, centers_old, sums, weights, labels
+        )
+        return average_centers(sums, weights).astype(dtype, copy=False)
+
+
+def assign_labels(X, centers, labels, buffer=None):
+    """Write the closest-centre index of every sample into ``labels``."""
+    minus_two_centers_t, centers_sq = prepare_centers(centers)
+    n_samples = X.shape[0]
+    step = chunk_size(n_samples, centers.shape[0], X.shape[1], X.dtype.itemsize)
+    dense = not sp.issparse(X)
+    if dense and (buffer is None or buffer.shape[0] < min(step, n_samples)):
+        buffer = np.empty((min(step, n_samples), centers.shape[0]), dtype=X.dtype)
+    for rows in iter_chunks(n_samples, step):
+        out = buffer[: rows.stop - rows.start] if dense else None
+        block = partial_distances(X[rows], minus_two_centers_t, centers_sq, out=out)
+        np.argmin(block, axis=1, out=labels[rows])
+    return buffer
+
+
+def kmeans_single_lloyd(
+    X, sample_weight, centers_init, max_iter=300, verbose=False, tol=1e-4
+):
+    """One run of Lloyd's algorithm from ``centers_init``.
+
+    Returns
+    -------
+    labels : ndarray of shape (n_samples,), dtype=int32
+    inertia : float
+    centers : ndarray of shape (n_clusters, n_features)
+    n_iter : int
+    """
+    n_clusters = centers_init.shape[0]
+    centers = np.array(centers_init, dtype=X.dtype, copy=True)
+    labels = np.full(X.shape[0], -1, dtype=np.int32)
+    labels_old = labels.copy()
+    sums = ClusterSums(X, sample_weight, n_clusters)
+    buffer, strict_convergence = None, False
+    for i in range(max_iter):
+        buffer = assign_labels(X, centers, labels, buffer)
+        sums.update(labels_old, labels)
+        centers_new = sums.centers(centers, labels, X.dtype)
+        if verbose:
+            print(
+                f"Iteration {i}, inertia {inertia(X, sample_weight, centers, labels)}."
+            )
+        shift = float(((centers_new - centers) ** 2).sum())
+        centers = centers_new
+        if np.array_equal(labels, labels_old):
+            strict_convergence = True
+            if verbose:
+                print(f"Converged at iteration {i}: strict convergence.")
+            break
+        if shift <= tol:
+            if verbose:
+                print(
+                    f"Converged at iteration {i}: center shift {shift} within "
+                    f"tolerance {tol}."
+                )
+            break
+        labels_old[:] = labels
+    if not strict_convergence:
+        # Final E-step so that the labels match the returned centres.
+        labels = labels_inertia(X, sample_weight, centers, return_inertia=False)
+    return labels, inertia(X, sample_weight, centers, labels), centers, i + 1
