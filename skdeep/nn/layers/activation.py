@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from ..functional import INPLACE, canonical_activation_name, get_activation
-from .base import Layer
+import numpy as np
 
-__all__ = ["Activation"]
+from ..functional import INPLACE, canonical_activation_name, get_activation
+from .base import Layer, Parameter
+
+__all__ = ["Activation", "PReLU", "RReLU"]
 
 
 class Activation(Layer):
@@ -89,3 +91,91 @@ class Activation(Layer):
             return self._inplace[1](dy, y)
         dy *= self._derivative(x, y)
         return dy
+
+
+class PReLU(Layer):
+    """Parametric ReLU: ``y = x`` for ``x > 0``, else ``alpha * x``, ``alpha`` learned.
+
+    One slope per channel (last axis), initialised at ``alpha_initializer``
+    and not regularised.
+
+    Parameters
+    ----------
+    alpha_initializer : float, default=0.25
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> layer = PReLU()
+    >>> layer.build((2,), np.random.default_rng(0))
+    (2,)
+    >>> layer.forward(np.array([[-4.0, 4.0]])).tolist()
+    [[-1.0, 4.0]]
+    """
+
+    def __init__(self, alpha_initializer=0.25):
+        super().__init__()
+        self.alpha_initializer = alpha_initializer
+
+    def _build(self, input_shape, rng):
+        alpha = np.full(input_shape[-1], self.alpha_initializer, dtype=self.dtype)
+        self.params["alpha"] = Parameter(alpha, regularize=False, name="alpha")
+        return input_shape
+
+    def forward(self, x, training=False):
+        if training:
+            self._cache = x
+        return np.where(x > 0, x, x * self.params["alpha"].value)
+
+    def backward(self, dy):
+        x = self._require_cache()
+        negative = np.minimum(x, 0)
+        axes = tuple(range(x.ndim - 1))
+        self.params["alpha"].set_grad(np.sum(dy * negative, axis=axes))
+        return dy * np.where(x > 0, 1, self.params["alpha"].value).astype(dy.dtype)
+
+
+class RReLU(Layer):
+    """Randomised leaky ReLU (Xu et al., 2015).
+
+    In training each negative input gets a slope drawn uniformly from
+    ``[lower, upper]`` (a noise regulariser); at inference the mean slope
+    ``(lower + upper) / 2`` is used.
+
+    Parameters
+    ----------
+    lower : float, default=1/8
+    upper : float, default=1/3
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> layer = RReLU(lower=0.2, upper=0.4)
+    >>> layer.build((1,), np.random.default_rng(0))
+    (1,)
+    >>> layer.forward(np.array([[-1.0]])).round(6).tolist()
+    [[-0.3]]
+    """
+
+    def __init__(self, lower=1 / 8, upper=1 / 3):
+        super().__init__()
+        self.lower = lower
+        self.upper = upper
+
+    def _build(self, input_shape, rng):
+        if not 0 <= self.lower <= self.upper:
+            raise ValueError("RReLU needs 0 <= lower <= upper.")
+        self._rng = rng
+        return input_shape
+
+    def forward(self, x, training=False):
+        if training:
+            slope = self._rng.uniform(self.lower, self.upper, size=x.shape)
+            slope = np.where(x > 0, 1, slope).astype(x.dtype)
+            self._cache = slope
+            return x * slope
+        mean_slope = x.dtype.type((self.lower + self.upper) / 2)
+        return np.where(x > 0, x, x * mean_slope)
+
+    def backward(self, dy):
+        return dy * self._require_cache()

@@ -160,29 +160,53 @@ class Layer:
     def _backward_owned(self, dy):
         return self.backward(dy)
 
+    def sublayers(self):
+        """Child layers (containers); parameters and weights chain through them."""
+        return []
+
     def parameters(self):
-        """Return the trainable Parameters in a fixed order."""
-        return list(self.params.values())
+        """Return the trainable Parameters in a fixed order (own, then children's)."""
+        own = list(self.params.values())
+        return own + [p for child in self.sublayers() for p in child.parameters()]
 
     def get_weights(self):
-        """Return copies of parameter values, then of state buffers."""
-        return [p.value.copy() for p in self.params.values()] + [
-            s.copy() for s in self.state.values()
-        ]
+        """Copies of own parameter values, own state buffers, then children's."""
+        weights = [p.value.copy() for p in self.params.values()]
+        weights += [s.copy() for s in self.state.values()]
+        return weights + [w for child in self.sublayers() for w in child.get_weights()]
 
     def set_weights(self, weights):
         """Copy ``weights`` (as returned by :meth:`get_weights`) back in place."""
+        weights = list(weights)
+        expected = self._n_weights()
+        if len(weights) != expected:
+            raise ValueError(f"Expected {expected} arrays, got {len(weights)}.")
         targets = [p.value for p in self.params.values()] + list(self.state.values())
-        if len(weights) != len(targets):
-            raise ValueError(f"Expected {len(targets)} arrays, got {len(weights)}.")
         for target, source in zip(targets, weights):
             np.copyto(target, source)
+        start = len(targets)
+        for child in self.sublayers():
+            count = child._n_weights()
+            child.set_weights(weights[start : start + count])
+            start += count
+
+    def _n_weights(self):
+        own = len(self.params) + len(self.state)
+        return own + sum(child._n_weights() for child in self.sublayers())
 
     def clear_cache(self):
-        """Drop forward caches and parameter gradients."""
+        """Drop forward caches and parameter gradients (recursively)."""
         self._cache = None
         for p in self.params.values():
             p.grad = None
+        for child in self.sublayers():
+            child.clear_cache()
+
+    def walk(self):
+        """Yield this layer and, depth first, every layer inside it."""
+        yield self
+        for child in self.sublayers():
+            yield from child.walk()
 
     def _require_cache(self):
         if self._cache is None:

@@ -78,27 +78,8 @@ class Sequential(Layer):
             owned = layer._fresh_input_grad
         return dy
 
-    def parameters(self):
-        return [p for layer in self.layers for p in layer.parameters()]
-
-    def get_weights(self):
-        return [w for layer in self.layers for w in layer.get_weights()]
-
-    def set_weights(self, weights):
-        weights = list(weights)
-        expected = sum(len(layer.get_weights()) for layer in self.layers)
-        if len(weights) != expected:
-            raise ValueError(f"Expected {expected} arrays, got {len(weights)}.")
-        start = 0
-        for layer in self.layers:
-            count = len(layer.get_weights())
-            layer.set_weights(weights[start : start + count])
-            start += count
-
-    def clear_cache(self):
-        super().clear_cache()
-        for layer in self.layers:
-            layer.clear_cache()
+    def sublayers(self):
+        return list(self.layers)
 
     def __repr__(self):
         inner = ",\n    ".join(repr(layer) for layer in self.layers)
