@@ -263,8 +263,7 @@ class MiniBatchKMeans(BaseKMeans):
         self.n_steps_ = step + 1
         self.n_iter_ = int(np.ceil((step + 1) * batch_size / n_samples))
         self._counts, self._n_since_last_reassign = counts, since_last
-        self._batch_size, self._init_size = batch_size, init_size
-        self._n_init, self._tol = n_init, tol
+        self._batch_size = batch_size
         return self
 
     @fit_context

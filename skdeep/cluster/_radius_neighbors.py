@@ -9,8 +9,6 @@ sparse) distance matrix is read row-chunk by row-chunk.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import scipy.sparse as sp
 from scipy.spatial import cKDTree
@@ -37,22 +35,9 @@ def minkowski_p(metric, p, metric_params):
     if not isinstance(metric, str):
         return None
     if metric == "minkowski":
-        if "p" in (metric_params or {}):
-            if p is not None:
-                warnings.warn(
-                    "Parameter p is found in metric_params. The corresponding "
-                    "parameter from __init__ is ignored.",
-                    SyntaxWarning,
-                    stacklevel=5,
-                )
-            p = metric_params["p"]
+        p = (metric_params or {}).get("p", p)
         p = 2.0 if p is None else float(p)
-        if p < 1:
-            raise ValueError(
-                f"p must be greater than or equal to 1 for the minkowski metric; "
-                f"got p={p}."
-            )
-        return p
+        return p if p >= 1 else None
     return _MINKOWSKI_P.get(metric)
 
 
@@ -81,6 +66,7 @@ class RadiusPairs:
         self.metric_params = metric_params or {}
         self.n_jobs = 1 if n_jobs is None else n_jobs
         self.p = minkowski_p(metric, p, metric_params)
+        self.p_param = p
         self.tree = None
         if self._use_tree(algorithm):
             self.tree = cKDTree(X)
@@ -145,9 +131,8 @@ class RadiusPairs:
         if self.metric == "precomputed":
             block = X_rows
         else:
-            metric, kwargs = self._metric_and_kwargs(sp.issparse(X_fit))
             block = pairwise_distances(
-                X_rows, X_fit, metric=metric, n_jobs=self.n_jobs, **kwargs
+                X_rows, X_fit, metric=self.metric, n_jobs=self.n_jobs, **self._kwargs()
             )
         if sp.issparse(block):
             block = block.tocoo()
@@ -155,24 +140,11 @@ class RadiusPairs:
             return block.row[keep], block.col[keep]
         return np.nonzero(np.asarray(block) <= self.eps)
 
-    def _metric_and_kwargs(self, sparse_input):
-        """The metric name and keyword arguments for ``pairwise_distances``.
-
-        Minkowski with p=1 or p=2 is routed to scikit-learn's own manhattan or
-        euclidean, which (unlike scipy's minkowski) accept sparse input.
-        """
+    def _kwargs(self):
         kwargs = dict(self.metric_params)
-        if self.metric != "minkowski":
-            return self.metric, kwargs
-        kwargs.pop("p", None)
-        if self.p in (1.0, 2.0) and not kwargs:
-            return ("manhattan" if self.p == 1.0 else "euclidean"), kwargs
-        if sparse_input:
-            raise ValueError(
-                f"metric='minkowski' with p={self.p} does not support sparse "
-                "input; pass a dense array or use p=1 or p=2."
-            )
-        return "minkowski", {**kwargs, "p": self.p}
+        if self.metric == "minkowski" and "p" not in kwargs:
+            kwargs["p"] = 2 if self.p_param is None else self.p_param
+        return kwargs
 
     def query(self, X_query):
         """Pairs ``(query_index, fit_index)`` within ``eps``, in bounded chunks.

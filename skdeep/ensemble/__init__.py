@@ -1,3 +1,8 @@
 """skdeep.ensemble."""
 
-__all__ = []
+from ._gradient_boosting import GradientBoostingClassifier, GradientBoostingRegressor
+
+__all__ = [
+    "GradientBoostingClassifier",
+    "GradientBoostingRegressor",
+]

@@ -1,0 +1,160 @@
+"""The boosting loop of gradient boosting: one stage of trees after another.
+
+Kept apart from the estimator classes so that ``fit`` reads as validation,
+then :func:`fit_stages`, then attribute assignment.  Everything is computed
+into a :class:`BoostingState` and only copied onto the estimator at the end of
+``fit``, so a failed fit never leaves a half-updated model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from time import time
+
+import numpy as np
+
+from ._hist_tree import grow_tree
+
+
+@dataclass
+class BoostingState:
+    """Everything ``fit`` learns, stage by stage."""
+
+    trees: list = field(default_factory=list)  # one list of K trees per stage
+    train_score: list = field(default_factory=list)
+    oob_scores: list = field(default_factory=list)
+    oob_improvement: list = field(default_factory=list)
+
+
+@dataclass
+class StageInputs:
+    """Training data of the boosting loop (binned once)."""
+
+    data: object  # BinnedData of the training rows
+    y: np.ndarray
+    weights: np.ndarray
+    raw: np.ndarray  # (n_rows, n_trees), updated in place
+    validation: tuple | None = None  # (binned X_val, y_val, w_val, raw_val)
+
+
+class VerboseReporter:
+    """Prints a progress line per stage (every stage for ``verbose > 1``,
+    then every 10th, 100th, ... for ``verbose == 1``)."""
+
+    def __init__(self, verbose, n_estimators, with_oob, begin_at_stage):
+        self.verbose = verbose
+        self.n_estimators = n_estimators
+        self.with_oob = with_oob
+        self.begin_at_stage = begin_at_stage
+        self.every = 1
+        self.start = time()
+        header = ["Iter", "Train Loss"]
+        header += ["OOB Improve"] if with_oob else []
+        header += ["Remaining Time"]
+        print(("%10s " + "%16s " * (len(header) - 1)) % tuple(header))
+
+    def update(self, stage, train_loss, oob_improvement):
+        done = stage - self.begin_at_stage + 1
+        if done % self.every:
+            return
+        remaining = (self.n_estimators - stage - 1) * (time() - self.start) / done
+        shown = f"{remaining / 60:.2f}m" if remaining > 60 else f"{remaining:.2f}s"
+        fields = [f"{stage + 1:>10d}", f"{train_loss:>16.4f}"]
+        if self.with_oob:
+            fields.append(f"{oob_improvement:>16.4f}")
+        fields.append(f"{shown:>16s}")
+        print(" ".join(fields))
+        if self.verbose == 1 and done // (self.every * 10) > 0:
+            self.every *= 10
+
+
+def _in_bag_mask(n_rows, n_in_bag, rng):
+    mask = np.zeros(n_rows, dtype=bool)
+    mask[rng.permutation(n_rows)[:n_in_bag]] = True
+    return mask
+
+
+def fit_one_stage(loss, inputs, rows, params, learning_rate, rng):
+    """Grow the K trees of one stage on ``rows``; update ``inputs.raw``."""
+    y, weights, raw = inputs.y, inputs.weights, inputs.raw
+    loss.prepare_stage(y, raw, weights)
+    neg_grad = loss.neg_gradient(y, raw)
+    everything = rows.size == y.size
+    sub = inputs.data if everything else inputs.data.take(rows)
+    y_sub, w_sub, raw_sub = y[rows], weights[rows], raw[rows]
+    trees = []
+    for k in range(neg_grad.shape[1]):
+        target = neg_grad[rows, k]
+        tree, leaves = grow_tree(sub, -w_sub * target, w_sub, params, rng, True)
+        new_values = loss.leaf_values(
+            leaves, tree.node_count, y_sub, raw_sub, target, w_sub, k
+        )
+        if new_values is not None:
+            is_leaf = tree.children_left == -1
+            tree.value[is_leaf] = new_values[is_leaf]
+        if not everything:
+            leaves = tree.apply_binned(inputs.data.binned, inputs.data.missing_bin)
+        raw[:, k] += learning_rate * tree.value[leaves]
+        trees.append(tree)
+    return trees
+
+
+def _update_validation(validation, trees, learning_rate, missing_bin):
+    binned, _, _, raw = validation
+    for k, tree in enumerate(trees):
+        raw[:, k] += learning_rate * tree.predict_binned(binned, missing_bin)
+
+
+def fit_stages(estimator, loss, inputs, params, rng, begin_at_stage, monitor):
+    """Run the boosting stages ``begin_at_stage .. n_estimators - 1``.
+
+    Returns a :class:`BoostingState` holding only the new stages.
+    """
+    n_rows = inputs.y.size
+    do_oob = estimator.subsample < 1.0
+    n_in_bag = max(1, int(estimator.subsample * n_rows))
+    state = BoostingState()
+    reporter = None
+    if estimator.verbose:
+        reporter = VerboseReporter(
+            estimator.verbose, estimator.n_estimators, do_oob, begin_at_stage
+        )
+    history = None
+    if estimator.n_iter_no_change is not None:
+        history = np.full(estimator.n_iter_no_change, np.inf)
+    y, w, raw = inputs.y, inputs.weights, inputs.raw
+    previous_oob = None
+    for stage in range(begin_at_stage, estimator.n_estimators):
+        in_bag = _in_bag_mask(n_rows, n_in_bag, rng) if do_oob else None
+        if do_oob and previous_oob is None:
+            previous_oob = loss(y[~in_bag], raw[~in_bag], w[~in_bag])
+        usable = w != 0 if in_bag is None else in_bag & (w != 0)
+        rows = np.flatnonzero(usable)
+        trees = fit_one_stage(loss, inputs, rows, params, estimator.learning_rate, rng)
+        state.trees.append(trees)
+        if do_oob:
+            state.train_score.append(loss(y[in_bag], raw[in_bag], w[in_bag]))
+            oob = loss(y[~in_bag], raw[~in_bag], w[~in_bag])
+            state.oob_scores.append(oob)
+            state.oob_improvement.append(previous_oob - oob)
+            previous_oob = oob
+        else:
+            state.train_score.append(loss(y, raw, w))
+        if reporter is not None:
+            improvement = state.oob_improvement[-1] if do_oob else 0.0
+            reporter.update(stage, state.train_score[-1], improvement)
+        if monitor is not None and monitor(stage, estimator, locals()):
+            break
+        if history is not None:
+            _update_validation(
+                inputs.validation,
+                trees,
+                estimator.learning_rate,
+                inputs.data.missing_bin,
+            )
+            _, y_val, w_val, raw_val = inputs.validation
+            val_loss = loss(y_val, raw_val, w_val)
+            if not np.any(val_loss + estimator.tol < history):
+                break
+            history[stage % history.size] = val_loss
+    return state

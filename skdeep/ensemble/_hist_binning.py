@@ -1,0 +1,103 @@
+"""Quantile binning of continuous features into small integers (uint8).
+
+Histogram trees never look at raw feature values while they grow: every
+feature is mapped once to at most ``max_bins`` ordered bins plus one extra bin
+for missing values, and all split searches work on bin indices.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+__all__ = ["BinMapper"]
+
+#: Largest number of non-missing bins: one more (the missing bin) fits a uint8.
+MAX_BINS = 255
+
+
+def _feature_thresholds(values, max_bins):
+    """Upper edges of the bins of one feature (NaN already removed).
+
+    With few distinct values every value gets its own bin and the edges are
+    the midpoints between consecutive values, so the binned split search is
+    exact; otherwise the edges are quantiles of the data.
+    """
+    distinct = np.unique(values)
+    if distinct.size <= max_bins:
+        return (distinct[:-1] + distinct[1:]) * 0.5
+    ranks = np.linspace(0, 100, max_bins + 1)[1:-1]
+    return np.unique(np.percentile(values, ranks, method="midpoint"))
+
+
+class BinMapper:
+    """Map every feature to at most ``max_bins`` quantile bins plus a NaN bin.
+
+    Parameters
+    ----------
+    max_bins : int, default=255
+        Maximum number of bins for non-missing values (at most 255).
+    subsample : int or None, default=200_000
+        Number of rows used to compute the quantiles; ``None`` uses all rows.
+    random_state : int, RandomState instance or None, default=None
+        Draws the subsample.
+
+    Attributes
+    ----------
+    bin_thresholds_ : list of ndarray
+        For feature ``j``, ``bin_thresholds_[j][b]`` is the largest value that
+        falls in bin ``b`` (values ``x <= threshold`` go to bins ``<= b``).
+    n_bins_ : int
+        Stride of the histograms: the largest number of non-missing bins over
+        the features, plus one for the missing bin.
+    missing_bin_ : int
+        Bin index of missing values (``n_bins_ - 1``), shared by all features.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> mapper = BinMapper(max_bins=3).fit(np.array([[0.0], [1.0], [2.0], [np.nan]]))
+    >>> mapper.transform(np.array([[0.5], [2.0], [np.nan]])).ravel().tolist()
+    [1, 2, 3]
+    """
+
+    def __init__(self, max_bins=MAX_BINS, subsample=200_000, random_state=None):
+        self.max_bins = max_bins
+        self.subsample = subsample
+        self.random_state = random_state
+
+    def fit(self, X):
+        """Compute the bin edges of every column of ``X`` (n_samples, n_features)."""
+        if not 2 <= self.max_bins <= MAX_BINS:
+            raise ValueError(
+                f"max_bins must be in [2, {MAX_BINS}], got {self.max_bins}."
+            )
+        X = np.asarray(X)
+        if self.subsample is not None and X.shape[0] > self.subsample:
+            rng = check_random_state(self.random_state)
+            rows = rng.choice(X.shape[0], self.subsample, replace=False)
+            X = X[np.sort(rows)]
+        columns = np.asarray(X, dtype=np.float64).T
+        self.bin_thresholds_ = [
+            _feature_thresholds(col[~np.isnan(col)], self.max_bins) for col in columns
+        ]
+        n_non_missing = max(t.size + 1 for t in self.bin_thresholds_)
+        self.n_bins_ = n_non_missing + 1
+        self.missing_bin_ = n_non_missing
+        return self
+
+    def transform(self, X):
+        """Bin ``X``; returns a C-contiguous uint8 array of the same shape."""
+        X = np.asarray(X)
+        binned = np.empty(X.shape, dtype=np.uint8)
+        for j, thresholds in enumerate(self.bin_thresholds_):
+            column = X[:, j]
+            bins = np.searchsorted(thresholds, column, side="left")
+            bins[np.isnan(column)] = self.missing_bin_
+            binned[:, j] = bins
+        return binned
+
+    def bin_upper_value(self, feature, bin_index):
+        """Real-valued threshold of ``bin_index`` for ``feature`` (inf if last)."""
+        thresholds = self.bin_thresholds_[feature]
+        return thresholds[bin_index] if bin_index < thresholds.size else np.inf

@@ -1,0 +1,256 @@
+"""A vectorised histogram regression tree (the weak learner of gradient boosting).
+
+The tree is grown on pre-binned features (see :mod:`._hist_binning`) from
+per-sample gradients ``g`` and hessians ``h``: a node's value is
+``-G / (H + l2)`` and a split's gain is
+
+    G_L**2 / (H_L + l2) + G_R**2 / (H_R + l2) - G**2 / (H + l2),
+
+with ``G``/``H`` the sums over the node.  For ``g = -w * r`` and ``h = w`` this
+is the weighted least-squares regression tree on the target ``r`` (the gain is
+the decrease of the weighted sum of squared errors), which is what gradient
+boosting fits to the negative gradient.
+
+All the work of one growing round is done with a few ``np.bincount`` calls:
+the histograms of every node being split and every feature come from a single
+bincount over the flattened index ``node * F * B + feature * B + bin``; the
+gains of every threshold are cumulative sums along the bin axis.  Rounds are
+tree levels (level-wise growth) or, when ``max_leaf_nodes`` is set, the single
+best leaf of the frontier (best-first growth, as scikit-learn's trees do).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._hist_tree_nodes import HistTree, NodeStore
+from ._hist_tree_split import SplitResult, best_splits
+
+__all__ = ["HistTree", "TreeParams", "grow_tree"]
+
+#: Upper bound on ``nodes * features * bins`` for one histogram (memory cap).
+_HISTOGRAM_BUDGET = 1 << 21
+
+
+@dataclass
+class TreeParams:
+    """Stopping and regularisation settings of one tree.
+
+    ``min_impurity_decrease`` is the absolute gain a split must reach (already
+    multiplied by the total training weight); ``max_depth=None`` and
+    ``max_leaf_nodes=None`` mean unlimited.
+    """
+
+    max_depth: int | None = 3
+    max_leaf_nodes: int | None = None
+    min_samples_split: int = 2
+    min_samples_leaf: int = 1
+    min_weight_leaf: float = 0.0
+    min_impurity_decrease: float = 0.0
+    l2_regularization: float = 0.0
+    max_features: int | None = None
+
+
+class _Grower:
+    """State of one tree while it grows (sample-to-node map and node store)."""
+
+    def __init__(self, data, gradients, hessians, params, rng):
+        self.data = data
+        self.g = np.ascontiguousarray(gradients, dtype=np.float64)
+        self.h = np.ascontiguousarray(hessians, dtype=np.float64)
+        self.params = params
+        self.rng = rng
+        first = self.h[0] if self.h.size else 0.0
+        self.uniform_hessian = bool(np.all(self.h == first)) and first > 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.g2_over_h = np.where(self.h > 0, self.g**2 / self.h, 0.0)
+        self.sample_node = np.zeros(data.n_rows, dtype=np.intp)
+        self.nodes = NodeStore()
+        self.nodes.add_root(
+            self.g.sum(), self.h.sum(), data.n_rows, self.g2_over_h.sum(), params
+        )
+        self.split_info = {}
+
+    # -- histogram and split search ------------------------------------------
+    def histograms(self, node_ids):
+        """Gradient, hessian and count histograms, shape (k, F, B) each."""
+        data = self.data
+        k, fb = len(node_ids), data.n_features * data.n_bins
+        local = np.full(self.nodes.count, -1, dtype=np.intp)
+        local[node_ids] = np.arange(k)
+        row_local = local[self.sample_node]
+        if k == 1 and self.nodes.count == 1:
+            rows = None
+            index = data.base
+        else:
+            rows = np.flatnonzero(row_local >= 0)
+            index = data.base[rows] + (row_local[rows] * fb)[:, None]
+        flat = index.ravel()
+        g = self.g if rows is None else self.g[rows]
+        counts = np.bincount(flat, minlength=k * fb).astype(np.float64)
+        grad = np.bincount(
+            flat, weights=np.repeat(g, data.n_features), minlength=k * fb
+        )
+        if self.uniform_hessian:
+            hess = counts * self.h[0]
+        else:
+            h = self.h if rows is None else self.h[rows]
+            hess = np.bincount(
+                flat, weights=np.repeat(h, data.n_features), minlength=k * fb
+            )
+        shape = (k, data.n_features, data.n_bins)
+        return grad.reshape(shape), hess.reshape(shape), counts.reshape(shape)
+
+    def evaluate(self, node_ids):
+        """Find the best split of each node in ``node_ids`` (chunked by memory)."""
+        per_node = self.data.n_features * self.data.n_bins
+        chunk = max(1, _HISTOGRAM_BUDGET // per_node)
+        for start in range(0, len(node_ids), chunk):
+            ids = node_ids[start : start + chunk]
+            hist = self.histograms(ids)
+            found = best_splits(
+                *hist,
+                totals=self.nodes.totals(ids),
+                params=self.params,
+                feature_mask=self._feature_mask(hist[2]),
+            )
+            self._keep_valid(ids, found)
+
+    def _feature_mask(self, count_hist):
+        """Features each node may split on (``max_features`` sampling)."""
+        max_features = self.params.max_features
+        k, n_features, _ = count_hist.shape
+        if max_features is None or max_features >= n_features:
+            return None
+        # As in scikit-learn, constant features do not use up the budget.
+        constant = np.count_nonzero(count_hist, axis=2) <= 1
+        priority = self.rng.random_sample((k, n_features)) + constant
+        rank = np.argsort(np.argsort(priority, axis=1), axis=1)
+        return rank < max_features
+
+    def _keep_valid(self, ids, found: SplitResult):
+        min_gain = self.params.min_impurity_decrease
+        ok = np.isfinite(found.gain) & (found.gain + 1e-12 >= min_gain)
+        for i in np.flatnonzero(ok):
+            self.split_info[int(ids[i])] = found.row(i)
+
+    # -- growing -------------------------------------------------------------
+    def splittable(self, node_ids):
+        """Subset of new nodes that the stopping rules allow to be split."""
+        nodes, p = self.nodes, self.params
+        node_ids = np.asarray(node_ids, dtype=np.intp)
+        n = nodes.n_samples[node_ids]
+        ok = (n >= p.min_samples_split) & (n >= 2 * p.min_samples_leaf)
+        ok &= nodes.weight[node_ids] >= 2 * p.min_weight_leaf
+        if p.max_depth is not None:
+            ok &= nodes.depth[node_ids] < p.max_depth
+        # A node whose targets are all equal cannot be improved (scikit-learn
+        # compares the variance with machine epsilon; we also allow for the
+        # cancellation error of the sum-of-squares formula).
+        weight = np.maximum(nodes.weight[node_ids], 1e-300)
+        variance = nodes.sse(node_ids) / weight
+        mean_square = nodes.g2h_sum[node_ids] / weight
+        ok &= variance > 1e-13 * mean_square + np.finfo(np.float64).eps
+        return node_ids[ok]
+
+    def split(self, parents):
+        """Split ``parents`` with their stored best splits; return the children."""
+        nodes, data = self.nodes, self.data
+        infos = [self.split_info.pop(int(p)) for p in parents]
+        children = nodes.add_children(parents, infos, data.bin_mapper, self.params)
+        is_split = np.zeros(nodes.count, dtype=bool)
+        is_split[parents] = True
+        rows = np.flatnonzero(is_split[self.sample_node])
+        at = self.sample_node[rows]
+        bins = data.binned.ravel()[rows * data.n_features + nodes.feature[at]]
+        go_left = np.where(
+            bins == data.missing_bin,
+            nodes.missing_go_left[at],
+            bins <= nodes.bin_threshold[at],
+        )
+        self.sample_node[rows] = np.where(
+            go_left, nodes.children_left[at], nodes.children_right[at]
+        )
+        g2h = np.bincount(
+            self.sample_node[rows], weights=self.g2_over_h[rows], minlength=nodes.count
+        )
+        nodes.g2h_sum[children] = g2h[children]
+        return children
+
+    def grow(self):
+        best_first = self.params.max_leaf_nodes is not None
+        pending = self.splittable([0])
+        n_leaves = 1
+        while True:
+            if len(pending):
+                self.evaluate(pending)
+            if not self.split_info:
+                break
+            if best_first:
+                if n_leaves >= self.params.max_leaf_nodes:
+                    break
+                open_ids = list(self.split_info)
+                gains = [self.split_info[i].gain for i in open_ids]
+                parents = np.array([open_ids[int(np.argmax(gains))]], dtype=np.intp)
+            else:
+                parents = np.array(sorted(self.split_info), dtype=np.intp)
+            children = self.split(parents)
+            n_leaves += len(parents)
+            pending = self.splittable(children)
+        return self.nodes.finalize(), self.sample_node
+
+
+@dataclass
+class BinnedData:
+    """Binned training rows shared by all the trees of an ensemble.
+
+    ``base[i, j] = j * n_bins + binned[i, j]`` is the flat histogram index of
+    row ``i`` and feature ``j`` inside one node's block; it is computed once.
+    """
+
+    binned: np.ndarray
+    bin_mapper: object
+
+    def __post_init__(self):
+        self.binned = np.ascontiguousarray(self.binned, dtype=np.uint8)
+        self.n_rows, self.n_features = self.binned.shape
+        self.n_bins = self.bin_mapper.n_bins_
+        self.missing_bin = self.bin_mapper.missing_bin_
+        offsets = np.arange(self.n_features, dtype=np.intp) * self.n_bins
+        self.base = self.binned + offsets
+
+    def take(self, rows):
+        """The same data restricted to ``rows`` (e.g. a subsample)."""
+        return BinnedData(self.binned[rows], self.bin_mapper)
+
+
+def grow_tree(data, gradients, hessians, params=None, rng=None, return_leaves=False):
+    """Grow one histogram tree.
+
+    Parameters
+    ----------
+    data : BinnedData
+        Binned training rows.
+    gradients, hessians : ndarray of shape (n_rows,)
+        Per-row first and second derivatives of the loss (for a weighted
+        least-squares fit of ``r`` use ``-w * r`` and ``w``).
+    params : TreeParams, default=None
+        Stopping rules; default ``TreeParams()`` (depth 3).
+    rng : numpy.random.RandomState, default=None
+        Draws the feature subsets when ``params.max_features`` is set.
+
+    return_leaves : bool, default=False
+        Also return the leaf of every training row.
+
+    Returns
+    -------
+    tree : HistTree
+    leaves : ndarray of shape (n_rows,)
+        Only with ``return_leaves``.
+    """
+    params = TreeParams() if params is None else params
+    rng = np.random.RandomState(0) if rng is None else rng
+    tree, leaves = _Grower(data, gradients, hessians, params, rng).grow()
+    return (tree, leaves) if return_leaves else tree

@@ -1,0 +1,189 @@
+"""Node storage of the histogram tree and its vectorised traversal."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["HistTree", "NodeStore"]
+
+#: Marker of "no child" / "no feature", as in scikit-learn's trees.
+TREE_LEAF = -1
+TREE_UNDEFINED = -2
+
+_FIELDS = {
+    "children_left": (np.intp, TREE_LEAF),
+    "children_right": (np.intp, TREE_LEAF),
+    "feature": (np.intp, TREE_UNDEFINED),
+    "bin_threshold": (np.intp, 0),
+    "threshold": (np.float64, TREE_UNDEFINED),
+    "missing_go_left": (bool, False),
+    "value": (np.float64, 0.0),
+    "n_node_samples": (np.intp, 0),
+    "weighted_n_node_samples": (np.float64, 0.0),
+    "depth": (np.intp, 0),
+    "improvement": (np.float64, 0.0),
+    "grad_sum": (np.float64, 0.0),
+    "g2h_sum": (np.float64, 0.0),
+}
+
+
+class NodeStore:
+    """Growable arrays, one entry per node, filled while a tree grows."""
+
+    def __init__(self, capacity=16):
+        self.count = 0
+        for name, (dtype, fill) in _FIELDS.items():
+            setattr(self, name, np.full(capacity, fill, dtype=dtype))
+
+    # Short aliases used by the grower.
+    @property
+    def n_samples(self):
+        return self.n_node_samples
+
+    @property
+    def weight(self):
+        return self.weighted_n_node_samples
+
+    def _reserve(self, extra):
+        capacity = self.value.size
+        if self.count + extra <= capacity:
+            return
+        new_capacity = max(2 * capacity, self.count + extra)
+        for name, (dtype, fill) in _FIELDS.items():
+            grown = np.full(new_capacity, fill, dtype=dtype)
+            grown[:capacity] = getattr(self, name)
+            setattr(self, name, grown)
+
+    def _set_stats(self, ids, grad, hess, count, depth, l2):
+        self.grad_sum[ids] = grad
+        self.weighted_n_node_samples[ids] = hess
+        self.n_node_samples[ids] = count
+        self.depth[ids] = depth
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = np.where(hess + l2 > 0, -grad / (hess + l2), 0.0)
+        self.value[ids] = value
+
+    def add_root(self, grad, hess, count, g2h, params):
+        self._reserve(1)
+        self.count = 1
+        self._set_stats(0, grad, hess, count, 0, params.l2_regularization)
+        self.g2h_sum[0] = g2h
+
+    def totals(self, ids):
+        """Gradient sum, hessian sum and count of the nodes ``ids``."""
+        return (
+            self.grad_sum[ids],
+            self.weighted_n_node_samples[ids],
+            self.n_node_samples[ids].astype(np.float64),
+        )
+
+    def sse(self, ids):
+        """Weighted squared error of the nodes around their (unpenalised) mean."""
+        hess = self.weighted_n_node_samples[ids]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fitted = np.where(hess > 0, self.grad_sum[ids] ** 2 / hess, 0.0)
+        return self.g2h_sum[ids] - fitted
+
+    def add_children(self, parents, splits, bin_mapper, params):
+        """Record the splits of ``parents``; return the new ids (left, right)."""
+        k = len(parents)
+        self._reserve(2 * k)
+        left = self.count + 2 * np.arange(k)
+        right = left + 1
+        self.count += 2 * k
+        feature = np.array([s.feature for s in splits], dtype=np.intp)
+        bins = np.array([s.bin for s in splits], dtype=np.intp)
+        self.feature[parents] = feature
+        self.bin_threshold[parents] = bins
+        self.threshold[parents] = [
+            bin_mapper.bin_upper_value(f, b) for f, b in zip(feature, bins)
+        ]
+        self.missing_go_left[parents] = [s.missing_left for s in splits]
+        self.improvement[parents] = [s.gain for s in splits]
+        self.children_left[parents] = left
+        self.children_right[parents] = right
+        g_left = np.array([s.grad_left for s in splits])
+        h_left = np.array([s.hess_left for s in splits])
+        c_left = np.array([s.count_left for s in splits])
+        depth = self.depth[parents] + 1
+        l2 = params.l2_regularization
+        g_par, h_par, c_par = self.totals(parents)
+        self._set_stats(left, g_left, h_left, c_left, depth, l2)
+        self._set_stats(
+            right, g_par - g_left, h_par - h_left, c_par - c_left, depth, l2
+        )
+        return np.concatenate([left, right])
+
+    def finalize(self):
+        """Trimmed, immutable-size :class:`HistTree`."""
+        arrays = {name: getattr(self, name)[: self.count].copy() for name in _FIELDS}
+        return HistTree(**arrays)
+
+
+class HistTree:
+    """A fitted histogram tree: flat node arrays plus vectorised traversal.
+
+    Node ``0`` is the root; ``children_left[i] == -1`` marks a leaf.  Internal
+    node ``i`` sends a row left when its bin for ``feature[i]`` is
+    ``<= bin_threshold[i]`` (equivalently its raw value is ``<= threshold[i]``),
+    and a missing value left when ``missing_go_left[i]``.  ``value`` holds the
+    raw output of every node (leaves are what predictions use).
+    """
+
+    def __init__(self, **arrays):
+        for name, array in arrays.items():
+            setattr(self, name, array)
+        self.node_count = self.value.size
+        self.max_depth = int(self.depth.max()) if self.node_count else 0
+
+    @property
+    def tree_(self):
+        """The tree itself (scikit-learn's estimators keep their nodes in ``tree_``)."""
+        return self
+
+    @property
+    def n_leaves(self):
+        return int(np.count_nonzero(self.children_left == TREE_LEAF))
+
+    def get_depth(self):
+        return self.max_depth
+
+    def get_n_leaves(self):
+        return self.n_leaves
+
+    def apply_binned(self, binned, missing_bin):
+        """Leaf index of every row of ``binned`` (uint8, (n_rows, n_features))."""
+        n_rows, n_features = binned.shape
+        node = np.zeros(n_rows, dtype=np.intp)
+        flat = binned.ravel()
+        rows = np.arange(n_rows)
+        for _ in range(self.max_depth):
+            at = node[rows]
+            inner = self.children_left[at] != TREE_LEAF
+            if not inner.all():
+                rows, at = rows[inner], at[inner]
+            if rows.size == 0:
+                break
+            bins = flat[rows * n_features + self.feature[at]]
+            go_left = np.where(
+                bins == missing_bin,
+                self.missing_go_left[at],
+                bins <= self.bin_threshold[at],
+            )
+            node[rows] = np.where(
+                go_left, self.children_left[at], self.children_right[at]
+            )
+        return node
+
+    def predict_binned(self, binned, missing_bin):
+        """Raw output of every row of ``binned``, shape (n_rows,)."""
+        return self.value[self.apply_binned(binned, missing_bin)]
+
+    def feature_importances(self, n_features):
+        """Unnormalised impurity decrease per feature, divided by the root weight."""
+        inner = self.children_left != TREE_LEAF
+        total = np.bincount(
+            self.feature[inner], weights=self.improvement[inner], minlength=n_features
+        )
+        root_weight = self.weighted_n_node_samples[0]
+        return total / root_weight if root_weight > 0 else total

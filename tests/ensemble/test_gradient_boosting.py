@@ -1,0 +1,205 @@
+"""Behaviour tests of GradientBoostingClassifier / GradientBoostingRegressor."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import (
+    load_diabetes,
+    make_classification,
+    make_hastie_10_2,
+    make_regression,
+)
+from sklearn.ensemble import GradientBoostingClassifier as SkGBC
+from sklearn.ensemble import GradientBoostingRegressor as SkGBR
+from sklearn.metrics import accuracy_score, log_loss, mean_pinball_loss
+from sklearn.model_selection import train_test_split
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+from skdeep.ensemble import GradientBoostingClassifier, GradientBoostingRegressor
+from skdeep.ensemble._gb_losses import make_loss
+
+REGRESSION_LOSSES = ["squared_error", "absolute_error", "huber", "quantile"]
+
+
+@pytest.fixture(scope="module")
+def classification_data():
+    X, y = make_classification(n_samples=600, n_features=10, random_state=0)
+    return train_test_split(X, y, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def regression_data():
+    X, y = make_regression(n_samples=500, n_features=8, noise=5.0, random_state=0)
+    return train_test_split(X, y, random_state=0)
+
+
+def test_beats_a_single_tree(regression_data):
+    X, y = make_hastie_10_2(n_samples=1200, random_state=0)
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)
+    gb = GradientBoostingClassifier(n_estimators=60, random_state=0).fit(X_tr, y_tr)
+    tree = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X_tr, y_tr)
+    assert gb.score(X_te, y_te) > tree.score(X_te, y_te) + 0.1
+    X_tr, X_te, y_tr, y_te = regression_data
+    gbr = GradientBoostingRegressor(n_estimators=60, random_state=0).fit(X_tr, y_tr)
+    tree = DecisionTreeRegressor(max_depth=3, random_state=0).fit(X_tr, y_tr)
+    assert gbr.score(X_te, y_te) > tree.score(X_te, y_te) + 0.2
+
+
+@pytest.mark.slow
+def test_accuracy_within_one_point_of_sklearn_on_20000_samples():
+    X, y = make_classification(n_samples=20000, n_features=20, random_state=0)
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)
+    ours = GradientBoostingClassifier(n_estimators=30, random_state=0).fit(X_tr, y_tr)
+    ref = SkGBC(n_estimators=30, random_state=0).fit(X_tr, y_tr)
+    assert ours.score(X_te, y_te) >= ref.score(X_te, y_te) - 0.01
+
+
+@pytest.mark.parametrize("loss", REGRESSION_LOSSES)
+def test_regression_close_to_sklearn(loss, regression_data):
+    X_tr, X_te, y_tr, y_te = regression_data
+    ours = GradientBoostingRegressor(loss=loss, n_estimators=40, random_state=0)
+    ref = SkGBR(loss=loss, n_estimators=40, random_state=0)
+    ours.fit(X_tr, y_tr)
+    ref.fit(X_tr, y_tr)
+    if loss == "quantile":  # R^2 is meaningless for the 0.9-quantile
+        ours_loss = mean_pinball_loss(y_te, ours.predict(X_te), alpha=0.9)
+        ref_loss = mean_pinball_loss(y_te, ref.predict(X_te), alpha=0.9)
+        assert ours_loss == pytest.approx(ref_loss, rel=0.1)
+    else:
+        assert ours.score(X_te, y_te) == pytest.approx(ref.score(X_te, y_te), abs=0.05)
+    # Same training loss definition as sklearn's train_score_ (initial stage).
+    assert ours.train_score_[0] == pytest.approx(ref.train_score_[0], rel=0.05)
+
+
+def test_multiclass_matches_sklearn_on_few_distinct_values():
+    # Few distinct feature values: binning is exact, so the model is the same.
+    rng = np.random.RandomState(0)
+    X = rng.randint(0, 6, size=(300, 4)).astype(float)
+    y = (X[:, 0] + X[:, 1] + rng.randint(0, 3, 300)) % 3
+    ours = GradientBoostingClassifier(n_estimators=10, random_state=0).fit(X, y)
+    ref = SkGBC(n_estimators=10, random_state=0).fit(X, y)
+    np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X), atol=1e-6)
+    np.testing.assert_allclose(ours.train_score_, ref.train_score_, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "estimator, loss",
+    [(GradientBoostingRegressor, loss) for loss in REGRESSION_LOSSES]
+    + [
+        (GradientBoostingClassifier, "log_loss"),
+        (GradientBoostingClassifier, "exponential"),
+    ],
+)
+def test_training_loss_decreases_monotonically(estimator, loss, regression_data):
+    X, _, y, _ = regression_data
+    if estimator is GradientBoostingClassifier:
+        y = (y > np.median(y)).astype(int)
+    model = estimator(loss=loss, learning_rate=0.05, n_estimators=25, random_state=0)
+    model.fit(X, y)
+    # Evaluate every stage with one fixed loss (Huber's delta moves per stage).
+    loss_obj = make_loss(loss, n_classes=2, alpha=0.9)
+    if loss == "huber":
+        loss_obj.delta = 1.0 * np.std(y)
+    encoded = y.astype(float)
+    weights = np.ones_like(encoded)
+    values = [loss_obj(encoded, raw, weights) for raw in model._staged_raw_predict(X)]
+    assert np.all(np.diff(values) <= 1e-10)
+    assert values[-1] < values[0]
+
+
+def test_staged_predictions_end_at_final_predictions(classification_data):
+    X_tr, X_te, y_tr, _ = classification_data
+    clf = GradientBoostingClassifier(n_estimators=15, random_state=0).fit(X_tr, y_tr)
+    staged = list(clf.staged_predict_proba(X_te))
+    assert len(staged) == 15
+    np.testing.assert_allclose(staged[-1], clf.predict_proba(X_te))
+    np.testing.assert_array_equal(list(clf.staged_predict(X_te))[-1], clf.predict(X_te))
+    decision = list(clf.staged_decision_function(X_te))[-1]
+    np.testing.assert_allclose(decision.ravel(), clf.decision_function(X_te))
+    # transform columns add up to the decision function minus the init score.
+    init = clf.decision_function(X_te) - clf.transform(X_te).sum(axis=1)
+    np.testing.assert_allclose(init, init[0])
+
+
+def test_multiclass_probabilities(classification_data):
+    X, y = make_classification(
+        n_samples=400, n_features=8, n_informative=5, n_classes=3, random_state=1
+    )
+    clf = GradientBoostingClassifier(n_estimators=20, random_state=0).fit(X, y)
+    proba = clf.predict_proba(X)
+    assert proba.shape == (400, 3) and clf.estimators_.shape == (20, 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert log_loss(y, proba) < log_loss(y, np.full((400, 3), 1 / 3)) / 2
+    assert accuracy_score(y, clf.predict(X)) > 0.85
+
+
+def test_early_stopping_stops_and_is_reproducible():
+    X, y = make_classification(n_samples=600, flip_y=0.3, random_state=0)
+    params = dict(n_estimators=500, n_iter_no_change=5, random_state=0)
+    clf = GradientBoostingClassifier(**params).fit(X, y)
+    assert clf.n_estimators_ < 500
+    assert clf.estimators_.shape[0] == clf.n_estimators_ == clf.train_score_.size
+    again = GradientBoostingClassifier(**params).fit(X, y)
+    assert again.n_estimators_ == clf.n_estimators_
+
+
+def test_warm_start_equals_one_fit(regression_data):
+    X, _, y, _ = regression_data
+    full = GradientBoostingRegressor(n_estimators=20, subsample=0.7, random_state=3)
+    full.fit(X, y)
+    warm = GradientBoostingRegressor(
+        n_estimators=10, subsample=0.7, random_state=3, warm_start=True
+    )
+    warm.fit(X, y)
+    warm.set_params(n_estimators=20).fit(X, y)
+    np.testing.assert_allclose(warm.predict(X), full.predict(X))
+    assert warm.oob_scores_.shape == (20,)
+    with pytest.raises(ValueError, match="n_estimators=5 must be larger"):
+        warm.set_params(n_estimators=5).fit(X, y)
+    # The failed call left the fitted model untouched.
+    assert warm.n_estimators_ == 20
+
+
+@pytest.mark.parametrize(
+    "estimator", [GradientBoostingClassifier, GradientBoostingRegressor]
+)
+def test_integer_sample_weight_equals_repeated_rows(estimator):
+    X, y = load_diabetes(return_X_y=True)
+    X, y = X[:150, :4], y[:150]
+    if estimator is GradientBoostingClassifier:
+        y = (y > np.median(y)).astype(int)
+    w = np.random.RandomState(0).randint(0, 4, size=y.size)
+    weighted = estimator(n_estimators=10, random_state=0).fit(X, y, sample_weight=w)
+    repeated = estimator(n_estimators=10, random_state=0).fit(
+        np.repeat(X, w, axis=0), np.repeat(y, w)
+    )
+    method = "predict_proba" if hasattr(weighted, "predict_proba") else "predict"
+    np.testing.assert_allclose(
+        getattr(weighted, method)(X), getattr(repeated, method)(X), rtol=1e-7
+    )
+
+
+def test_missing_values_are_routed():
+    rng = np.random.RandomState(0)
+    X = rng.rand(400, 2)
+    y = (X[:, 0] > 0.5).astype(int)
+    X[y == 1][:50, 0] = np.nan
+    missing = rng.rand(400) < 0.2
+    X[missing & (y == 1), 0] = np.nan
+    clf = GradientBoostingClassifier(n_estimators=20, random_state=0).fit(X, y)
+    # Missing values carry the label information of "large" values.
+    assert clf.score(X, y) > 0.97
+    assert np.all(clf.predict(np.array([[np.nan, 0.5]] * 3)) == 1)
+
+
+def test_bad_input_errors():
+    X, y = make_classification(n_samples=50, random_state=0)
+    with pytest.raises(ValueError, match="exponential"):
+        GradientBoostingClassifier(loss="exponential").fit(X, np.arange(50) % 3)
+    with pytest.raises(ValueError, match="minimum of 2 classes"):
+        GradientBoostingClassifier().fit(X, np.zeros(50))
+    X_inf = X.copy()
+    X_inf[0, 0] = np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        GradientBoostingRegressor().fit(X_inf, y)
+    with pytest.raises(ValueError, match="max_bins"):
+        GradientBoostingRegressor(max_bins=300).fit(X, y)
