@@ -98,7 +98,8 @@ class Loss:
         return self.value(y, raw, sample_weight), self.gradient(y, raw, sample_weight)
 
     def _check_y(self, y, raw):
-        y = np.asarray(y)
+        # Targets take the dtype of the outputs so float32 stays float32.
+        y = np.asarray(y, dtype=raw.dtype)
         if y.ndim == 1 and raw.ndim == 2 and raw.shape[1] == 1:
             y = y.reshape(-1, 1)
         if y.shape != raw.shape:

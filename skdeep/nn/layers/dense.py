@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy.sparse import issparse
 
 from ..initializers import get_initializer
 from .base import Layer, Parameter
@@ -85,12 +86,15 @@ class Dense(Layer):
 
     def _param_grads(self, dy):
         x = self._require_cache()
-        x2 = x.reshape(-1, x.shape[-1])
         dy2 = dy.reshape(-1, dy.shape[-1])
         kernel = self.params["kernel"]
-        if kernel.grad is None:
-            kernel.grad = np.empty_like(kernel.value)
-        np.matmul(x2.T, dy2, out=kernel.grad)
+        if issparse(x):  # scipy sparse input (first layer only)
+            kernel.set_grad(np.asarray(x.T @ dy2, dtype=kernel.value.dtype))
+        else:
+            x2 = x.reshape(-1, x.shape[-1])
+            if kernel.grad is None:
+                kernel.grad = np.empty_like(kernel.value)
+            np.matmul(x2.T, dy2, out=kernel.grad)
         if self.use_bias:
             bias = self.params["bias"]
             if bias.grad is None:

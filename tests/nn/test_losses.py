@@ -1,0 +1,173 @@
+"""Losses: finite-difference gradients, values against scikit-learn, weights, dtypes."""
+
+import numpy as np
+import pytest
+from sklearn.neural_network._base import (
+    binary_log_loss,
+    log_loss,
+    poisson_loss,
+    squared_loss,
+)
+
+from skdeep import nn
+from skdeep.utils._testing import check_loss_gradient
+
+RNG = np.random.default_rng(0)
+N, K = 6, 3
+RAW = RNG.standard_normal((N, K))
+WEIGHTS = RNG.uniform(0.1, 3.0, N)
+LABELS = np.array([0, 2, 1, 1, 0, 2])
+ONE_HOT = np.eye(K)[LABELS]
+SIGNS = np.where(RNG.random((N, K)) < 0.5, -1.0, 1.0)
+DISTRIBUTIONS = RNG.dirichlet(np.ones(K), size=N)
+
+
+def _away_from_kinks(raw, y):
+    # Nudge residuals/margins off the non-differentiable points.
+    return raw + 0.3 * np.sign(raw - y + 1e-12)
+
+
+CASES = [
+    ("squared", nn.SquaredError(), RNG.standard_normal((N, K)), RAW),
+    ("squared_1out", nn.SquaredError(), RNG.standard_normal((N, 1)), RAW[:, :1]),
+    ("bce", nn.BinaryCrossEntropy(), (RNG.random((N, K)) < 0.5) * 1.0, RAW),
+    ("cce_int", nn.CategoricalCrossEntropy(), LABELS, RAW),
+    ("cce_onehot", nn.CategoricalCrossEntropy(), ONE_HOT, RAW),
+    ("perceptron", nn.PerceptronLoss(), SIGNS, RAW),
+    ("absolute", nn.AbsoluteError(), np.zeros((N, K)), _away_from_kinks(RAW, 0)),
+    ("huber", nn.Huber(delta=0.7), np.zeros((N, K)), RAW * 2),
+    ("hinge", nn.Hinge(), SIGNS, RAW),
+    ("kl", nn.KLDivergence(), DISTRIBUTIONS, RAW),
+    ("poisson", nn.Poisson(), RNG.poisson(2.0, (N, K)).astype(float), RAW),
+]
+IDS = [case[0] for case in CASES]
+
+
+@pytest.mark.parametrize(("name", "loss", "y", "raw"), CASES, ids=IDS)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_gradient_matches_finite_differences(name, loss, y, raw, weighted):
+    if name in ("perceptron", "hinge"):
+        margin = 0.0 if name == "perceptron" else 1.0
+        raw = np.where(np.abs(y * raw - margin) < 0.1, raw + 0.3 * y, raw)
+    if name == "huber":
+        raw = np.where(np.abs(np.abs(raw) - 0.7) < 0.05, raw * 1.2, raw)
+    check_loss_gradient(loss, y, raw, WEIGHTS if weighted else None, atol=1e-7)
+
+
+@pytest.mark.parametrize(("name", "loss", "y", "raw"), CASES, ids=IDS)
+def test_integer_weights_equal_repeated_rows(name, loss, y, raw):
+    counts = np.array([1, 2, 0, 3, 1, 1])
+    repeated = np.repeat(np.arange(N), counts)
+    assert loss.value(y, raw, counts) == pytest.approx(
+        loss.value(y[repeated], raw[repeated])
+    )
+    grad_weighted = loss.gradient(y, raw, counts)
+    grad_repeated = loss.gradient(y[repeated], raw[repeated])
+    summed = np.zeros_like(raw)
+    np.add.at(summed, repeated, grad_repeated)
+    np.testing.assert_allclose(grad_weighted, summed, atol=1e-12)
+
+
+@pytest.mark.parametrize(("name", "loss", "y", "raw"), CASES, ids=IDS)
+def test_float32_and_zero_weights(name, loss, y, raw):
+    raw32 = raw.astype(np.float32)
+    value, grad = loss.value_and_gradient(y, raw32)
+    assert grad.dtype == np.float32 and np.isfinite(value)
+    assert loss.link(raw32).dtype == np.float32
+    value, grad = loss.value_and_gradient(y, raw, np.zeros(N))
+    assert value == 0.0 and not np.any(grad)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_values_match_scikit_learn(weighted):
+    w = WEIGHTS if weighted else None
+    y = RNG.standard_normal((N, K))
+    assert nn.SquaredError().value(y, RAW, w) == pytest.approx(squared_loss(y, RAW, w))
+    assert nn.CategoricalCrossEntropy().value(LABELS, RAW, w) == pytest.approx(
+        log_loss(ONE_HOT, nn.softmax(RAW), w)
+    )
+    y01 = (RAW > 0.2) * 1.0
+    bce = nn.BinaryCrossEntropy()
+    assert bce.value(y01, RAW, w) == pytest.approx(
+        binary_log_loss(y01, bce.link(RAW), w)
+    )
+    counts = RNG.poisson(2.0, (N, K)).astype(float)
+    poisson = nn.Poisson()
+    assert poisson.value(counts, RAW, w) == pytest.approx(
+        poisson_loss(counts, poisson.link(RAW), w)
+    )
+
+
+def test_links():
+    np.testing.assert_allclose(
+        nn.BinaryCrossEntropy().link(RAW), 1 / (1 + np.exp(-RAW))
+    )
+    np.testing.assert_allclose(nn.CategoricalCrossEntropy().link(RAW).sum(axis=1), 1)
+    np.testing.assert_allclose(nn.Poisson().link(RAW), np.exp(RAW))
+    assert nn.SquaredError().link(RAW) is RAW
+
+
+def test_known_values_of_robust_and_margin_losses():
+    y, raw = np.zeros((2, 1)), np.array([[0.5], [-3.0]])
+    assert nn.AbsoluteError().value(y, raw) == pytest.approx(1.75)
+    # Huber: 0.5*0.25 and 1*(3-0.5)
+    assert nn.Huber().value(y, raw) == pytest.approx((0.125 + 2.5) / 2)
+    signs = np.array([[1.0], [1.0]])
+    assert nn.Hinge().value(signs, raw) == pytest.approx((0.5 + 4.0) / 2)
+    assert nn.PerceptronLoss().value(signs, raw) == pytest.approx(1.5)
+    # A sample on the boundary counts as a mistake (learning starts from zero).
+    assert nn.PerceptronLoss().gradient(signs, np.zeros((2, 1))).tolist() == [
+        [-0.5],
+        [-0.5],
+    ]
+
+
+def test_kl_divergence_is_zero_at_the_target_and_cce_differs_by_entropy():
+    target = nn.softmax(RAW)
+    assert nn.KLDivergence().value(target, RAW) == pytest.approx(0, abs=1e-12)
+    entropy = -np.mean(np.sum(target * np.log(target), axis=1))
+    assert nn.CategoricalCrossEntropy().value(target, RAW) == pytest.approx(entropy)
+
+
+def test_cross_entropies_are_stable_for_extreme_outputs():
+    raw = np.array([[1000.0, -1000.0]])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        assert nn.CategoricalCrossEntropy().value(np.array([1]), raw) == 2000.0
+        assert nn.BinaryCrossEntropy().value(np.array([[0.0, 1.0]]), raw) == 2000.0
+
+
+def test_integer_and_one_hot_targets_agree():
+    loss = nn.CategoricalCrossEntropy()
+    assert loss.value(LABELS, RAW, WEIGHTS) == pytest.approx(
+        loss.value(ONE_HOT, RAW, WEIGHTS)
+    )
+    np.testing.assert_allclose(loss.gradient(LABELS, RAW), loss.gradient(ONE_HOT, RAW))
+
+
+def test_shape_mismatch_and_unknown_names_raise():
+    with pytest.raises(ValueError, match="do not match"):
+        nn.SquaredError().value(np.zeros((N, 2)), RAW)
+    with pytest.raises(ValueError, match="labels for"):
+        nn.CategoricalCrossEntropy().value(np.zeros(N + 1, dtype=int), RAW)
+    with pytest.raises(ValueError, match="Unknown loss 'nope'"):
+        nn.get_loss("nope")
+    with pytest.raises(ValueError, match="delta"):
+        nn.Huber(delta=0)
+
+
+@pytest.mark.parametrize(
+    ("name", "cls"),
+    [
+        ("squared_error", nn.SquaredError),
+        ("binary_crossentropy", nn.BinaryCrossEntropy),
+        ("categorical_crossentropy", nn.CategoricalCrossEntropy),
+        ("perceptron", nn.PerceptronLoss),
+        ("absolute_error", nn.AbsoluteError),
+        ("huber", nn.Huber),
+        ("hinge", nn.Hinge),
+        ("kl_divergence", nn.KLDivergence),
+        ("poisson", nn.Poisson),
+    ],
+)
+def test_get_loss(name, cls):
+    assert type(nn.get_loss(name)) is cls
