@@ -72,51 +72,100 @@ class _Grower:
             self.g.sum(), self.h.sum(), data.n_rows, self.g2_over_h.sum(), params
         )
         self.split_info = {}
+        self.parent_hists = {}
 
     # -- histogram and split search ------------------------------------------
     def histograms(self, node_ids):
-        """Gradient, hessian and count histograms, shape (k, F, B) each."""
+        """Gradient, hessian and count histograms, shape (k, 3, F, B)."""
         data = self.data
-        k, fb = len(node_ids), data.n_features * data.n_bins
-        local = np.full(self.nodes.count, -1, dtype=np.intp)
-        local[node_ids] = np.arange(k)
-        row_local = local[self.sample_node]
-        if k == 1 and self.nodes.count == 1:
-            rows = None
-            index = data.base
+        k, n_features = len(node_ids), data.n_features
+        fb = n_features * data.n_bins
+        if k == 1 and self.nodes.count == 1:  # the root: every row, no gather
+            rows, index = None, data.base
         else:
+            local = np.full(self.nodes.count, -1, dtype=np.intp)
+            local[node_ids] = np.arange(k)
+            row_local = local[self.sample_node]
             rows = np.flatnonzero(row_local >= 0)
-            index = data.base[rows] + (row_local[rows] * fb)[:, None]
+            index = data.base[rows]
+            index += (row_local[rows] * fb)[:, None]
         flat = index.ravel()
-        g = self.g if rows is None else self.g[rows]
-        counts = np.bincount(flat, minlength=k * fb).astype(np.float64)
-        grad = np.bincount(
-            flat, weights=np.repeat(g, data.n_features), minlength=k * fb
-        )
+        hist = np.empty((3, k * fb))
+        # One weight per (row, feature) entry: a broadcast copy is much
+        # cheaper than np.repeat.
+        weights = np.empty(index.shape)
+        weights[...] = (self.g if rows is None else self.g[rows])[:, None]
+        hist[0] = np.bincount(flat, weights=weights.ravel(), minlength=k * fb)
+        hist[2] = np.bincount(flat, minlength=k * fb)
         if self.uniform_hessian:
-            hess = counts * self.h[0]
+            np.multiply(hist[2], self.h[0], out=hist[1])
         else:
-            h = self.h if rows is None else self.h[rows]
-            hess = np.bincount(
-                flat, weights=np.repeat(h, data.n_features), minlength=k * fb
-            )
-        shape = (k, data.n_features, data.n_bins)
-        return grad.reshape(shape), hess.reshape(shape), counts.reshape(shape)
+            weights[...] = (self.h if rows is None else self.h[rows])[:, None]
+            hist[1] = np.bincount(flat, weights=weights.ravel(), minlength=k * fb)
+        return hist.reshape(3, k, n_features, data.n_bins).transpose(1, 0, 2, 3)
+
+    def _subtraction_plan(self, node_ids):
+        """Split ``node_ids`` into nodes whose histograms are computed and
+        (node, parent, sibling) triples derived as parent minus sibling,
+        the sibling being the smaller child (half the bincount work)."""
+        nodes, pending = self.nodes, set(int(i) for i in node_ids)
+        direct, derived, done = [], [], set()
+        for node in map(int, node_ids):
+            if node in done:
+                continue
+            parent = int(nodes.parent[node])
+            sibling = node + 1 if node % 2 else node - 1
+            if node and parent in self.parent_hists and sibling in pending:
+                small, large = sorted(
+                    (node, sibling), key=lambda i: nodes.n_node_samples[i]
+                )
+                direct.append(small)
+                derived.append((large, parent, small))
+                done.update((node, sibling))
+            else:
+                direct.append(node)
+                done.add(node)
+        return direct, derived
+
+    def _round_histograms(self, node_ids):
+        position = {int(node): i for i, node in enumerate(node_ids)}
+        direct, derived = self._subtraction_plan(node_ids)
+        hist = np.empty((len(node_ids), 3, self.data.n_features, self.data.n_bins))
+        hist[[position[i] for i in direct]] = self.histograms(np.array(direct))
+        for node, parent, sibling in derived:
+            hist[position[node]] = self.parent_hists[parent] - hist[position[sibling]]
+        for node in node_ids:
+            self.parent_hists.pop(int(self.nodes.parent[node]), None)
+        return hist
 
     def evaluate(self, node_ids):
-        """Find the best split of each node in ``node_ids`` (chunked by memory)."""
+        """Find the best split of each node in ``node_ids``."""
         per_node = self.data.n_features * self.data.n_bins
         chunk = max(1, _HISTOGRAM_BUDGET // per_node)
-        for start in range(0, len(node_ids), chunk):
-            ids = node_ids[start : start + chunk]
-            hist = self.histograms(ids)
-            found = best_splits(
-                *hist,
-                totals=self.nodes.totals(ids),
-                params=self.params,
-                feature_mask=self._feature_mask(hist[2]),
-            )
-            self._keep_valid(ids, found)
+        if len(node_ids) > chunk:
+            # Too many nodes to keep histograms: chunks, no subtraction.
+            self.parent_hists.clear()
+            for start in range(0, len(node_ids), chunk):
+                ids = node_ids[start : start + chunk]
+                self._search(ids, self.histograms(ids))
+            return
+        hist = self._round_histograms(node_ids)
+        self._search(node_ids, hist)
+        if (len(self.parent_hists) + len(node_ids)) * per_node <= 4 * _HISTOGRAM_BUDGET:
+            for i, node in enumerate(map(int, node_ids)):
+                if node in self.split_info:
+                    self.parent_hists[node] = hist[i]
+
+    def _search(self, ids, hist):
+        found = best_splits(
+            hist[:, 0],
+            hist[:, 1],
+            hist[:, 2],
+            totals=self.nodes.totals(ids),
+            params=self.params,
+            feature_mask=self._feature_mask(hist[:, 2]),
+        )
+        self._keep_valid(ids, found)
 
     def _feature_mask(self, count_hist):
         """Features each node may split on (``max_features`` sampling)."""

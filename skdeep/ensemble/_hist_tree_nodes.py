@@ -12,6 +12,7 @@ TREE_UNDEFINED = -2
 
 _FIELDS = {
     "children_left": (np.intp, TREE_LEAF),
+    "parent": (np.intp, -1),
     "children_right": (np.intp, TREE_LEAF),
     "feature": (np.intp, TREE_UNDEFINED),
     "bin_threshold": (np.intp, 0),
@@ -102,6 +103,8 @@ class NodeStore:
         self.improvement[parents] = [s.gain for s in splits]
         self.children_left[parents] = left
         self.children_right[parents] = right
+        self.parent[left] = parents
+        self.parent[right] = parents
         g_left = np.array([s.grad_left for s in splits])
         h_left = np.array([s.hess_left for s in splits])
         c_left = np.array([s.count_left for s in splits])
