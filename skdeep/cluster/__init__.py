@@ -1,6 +1,7 @@
 """skdeep.cluster."""
 
 from ._dbscan import DBSCAN, dbscan
+from ._k_selection import select_n_clusters
 from ._kmeans import KMeans, k_means
 from ._kmeans_plusplus import kmeans_plusplus
 from ._minibatch_kmeans import MiniBatchKMeans
@@ -12,4 +13,5 @@ __all__ = [
     "dbscan",
     "k_means",
     "kmeans_plusplus",
+    "select_n_clusters",
 ]

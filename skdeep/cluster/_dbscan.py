@@ -6,7 +6,6 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -57,29 +56,50 @@ def _pair_passes(source):
 def _neighbor_weights(passes, sample_weight):
     """Total weight of each sample's eps-neighbourhood (itself included)."""
     n = sample_weight.shape[0]
+    unit = bool(np.all(sample_weight == 1))
     totals = sample_weight.astype(np.float64, copy=True)
     for i, j in passes():
-        totals += np.bincount(i, weights=sample_weight[j], minlength=n)
-        totals += np.bincount(j, weights=sample_weight[i], minlength=n)
+        if unit:  # plain counting is several times faster than weighted
+            totals += np.bincount(i, minlength=n)
+            totals += np.bincount(j, minlength=n)
+        else:
+            totals += np.bincount(i, weights=sample_weight[j], minlength=n)
+            totals += np.bincount(j, weights=sample_weight[i], minlength=n)
     return totals
+
+
+def _merge_components(component, a, b):
+    """Merge the components joined by edges ``(a, b)``; ids are roots, in place.
+
+    Vectorised union-find: every root hooks onto the smallest root it shares an
+    edge with, pointer jumping flattens the trees, and the edges still crossing
+    two components are kept for the next round.  Each round removes at least
+    one root per remaining edge, and on real data a handful of rounds suffice.
+    """
+    a, b = component[a], component[b]
+    while a.size:
+        low, high = np.minimum(a, b), np.maximum(a, b)
+        np.minimum.at(component, high, low)
+        while True:
+            parent = component[component]
+            if np.array_equal(parent, component):
+                break
+            component[:] = parent
+        a, b = component[low], component[high]
+        crossing = a != b
+        a, b = a[crossing], b[crossing]
 
 
 def _core_components(passes, is_core):
     """Connected component id of each sample in the core-to-core graph.
 
-    Components are merged chunk by chunk: each chunk's core edges are added
-    between the current component ids, so memory stays bounded by one chunk.
+    Ids are the smallest sample index of each component.  Chunks of pairs are
+    merged one at a time, so memory stays bounded by one chunk.
     """
-    n = is_core.shape[0]
-    component = np.arange(n)
+    component = np.arange(is_core.shape[0])
     for i, j in passes():
         keep = is_core[i] & is_core[j]
-        a, b = component[i[keep]], component[j[keep]]
-        if a.size == 0:
-            continue
-        graph = sp.coo_matrix((np.ones(a.size, dtype=np.int8), (a, b)), shape=(n, n))
-        _, merged = connected_components(graph.tocsr(), directed=False)
-        component = merged[component]
+        _merge_components(component, i[keep], j[keep])
     return component
 
 

@@ -21,6 +21,7 @@ from ._k_means_common import (
     iter_chunks,
     partial_distances,
     prepare_centers,
+    single_threaded_blas,
     squared_norms,
 )
 from ._lloyd import ClusterSums
@@ -90,6 +91,7 @@ def _shift_bounds(upper, lower, labels, shift):
     np.maximum(lower, 0.0, out=lower)
 
 
+@single_threaded_blas
 def kmeans_single_elkan(
     X, sample_weight, centers_init, max_iter=300, verbose=False, tol=1e-4
 ):

@@ -187,6 +187,7 @@ class KMeans(BaseKMeans):
         self.labels_ = labels
         self.inertia_ = inertia
         self.n_iter_ = n_iter
+        self._n_init, self._tol, self._algorithm = n_init, tol, run_once.__name__[14:]
         return self
 
     def _best_of_runs(

@@ -10,7 +10,7 @@ from sklearn.utils import check_array, check_random_state
 
 from ..utils import Interval, validate_parameter_constraints
 from ..utils.validation import check_sample_weight
-from ._k_means_common import squared_norms
+from ._k_means_common import single_threaded_blas, squared_norms
 
 __all__ = ["kmeans_plusplus"]
 
@@ -124,6 +124,7 @@ def _row(X, index):
     return X[index]
 
 
+@single_threaded_blas
 def _kmeans_plusplus(
     X, n_clusters, x_squared_norms, sample_weight, random_state, n_local_trials=None
 ):

@@ -14,6 +14,7 @@ from ._k_means_common import (
     partial_distances,
     prepare_centers,
     relocate_empty_clusters,
+    single_threaded_blas,
     weighted_sums,
 )
 
@@ -96,6 +97,7 @@ def assign_labels(X, centers, labels, buffer=None):
     return buffer
 
 
+@single_threaded_blas
 def kmeans_single_lloyd(
     X, sample_weight, centers_init, max_iter=300, verbose=False, tol=1e-4
 ):

@@ -11,7 +11,7 @@ from sklearn.utils.validation import validate_data
 
 from ..utils import Interval, fit_context
 from ..utils.validation import check_sample_weight
-from ._k_means_common import labels_inertia, squared_norms
+from ._k_means_common import labels_inertia, single_threaded_blas, squared_norms
 from ._kmeans_base import BaseKMeans, check_fit_sample_weight
 from ._minibatch_step import InertiaMonitor, mini_batch_step
 
@@ -196,6 +196,7 @@ class MiniBatchKMeans(BaseKMeans):
         return best_centers
 
     @fit_context
+    @single_threaded_blas
     def fit(self, X, y=None, sample_weight=None):
         """Compute the centres on X by sampling mini-batches.
 
@@ -263,10 +264,12 @@ class MiniBatchKMeans(BaseKMeans):
         self.n_steps_ = step + 1
         self.n_iter_ = int(np.ceil((step + 1) * batch_size / n_samples))
         self._counts, self._n_since_last_reassign = counts, since_last
-        self._batch_size = batch_size
+        self._batch_size, self._init_size = batch_size, init_size
+        self._n_init, self._tol = n_init, tol
         return self
 
     @fit_context
+    @single_threaded_blas
     def partial_fit(self, X, y=None, sample_weight=None):
         """Update the centres with one mini-batch.
 

@@ -9,6 +9,8 @@ sparse) distance matrix is read row-chunk by row-chunk.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.spatial import cKDTree
@@ -35,9 +37,22 @@ def minkowski_p(metric, p, metric_params):
     if not isinstance(metric, str):
         return None
     if metric == "minkowski":
-        p = (metric_params or {}).get("p", p)
+        if "p" in (metric_params or {}):
+            if p is not None:
+                warnings.warn(
+                    "Parameter p is found in metric_params. The corresponding "
+                    "parameter from __init__ is ignored.",
+                    SyntaxWarning,
+                    stacklevel=5,
+                )
+            p = metric_params["p"]
         p = 2.0 if p is None else float(p)
-        return p if p >= 1 else None
+        if p < 1:
+            raise ValueError(
+                f"p must be greater than or equal to 1 for the minkowski metric; "
+                f"got p={p}."
+            )
+        return p
     return _MINKOWSKI_P.get(metric)
 
 
@@ -66,7 +81,6 @@ class RadiusPairs:
         self.metric_params = metric_params or {}
         self.n_jobs = 1 if n_jobs is None else n_jobs
         self.p = minkowski_p(metric, p, metric_params)
-        self.p_param = p
         self.tree = None
         if self._use_tree(algorithm):
             self.tree = cKDTree(X)
@@ -105,7 +119,7 @@ class RadiusPairs:
         if estimate is None or estimate * 16 * 2 > MAX_STORED_PAIR_BYTES:
             return None
         pairs = self.tree.query_pairs(self.eps, p=self.p, output_type="ndarray")
-        return pairs[:, 0].astype(np.intp), pairs[:, 1].astype(np.intp)
+        return pairs[:, 0], pairs[:, 1]
 
     def _tree_pairs(self):
         n = self.X.shape[0]
@@ -131,8 +145,9 @@ class RadiusPairs:
         if self.metric == "precomputed":
             block = X_rows
         else:
+            metric, kwargs = self._metric_and_kwargs(sp.issparse(X_fit))
             block = pairwise_distances(
-                X_rows, X_fit, metric=self.metric, n_jobs=self.n_jobs, **self._kwargs()
+                X_rows, X_fit, metric=metric, n_jobs=self.n_jobs, **kwargs
             )
         if sp.issparse(block):
             block = block.tocoo()
@@ -140,11 +155,24 @@ class RadiusPairs:
             return block.row[keep], block.col[keep]
         return np.nonzero(np.asarray(block) <= self.eps)
 
-    def _kwargs(self):
+    def _metric_and_kwargs(self, sparse_input):
+        """The metric name and keyword arguments for ``pairwise_distances``.
+
+        Minkowski with p=1 or p=2 is routed to scikit-learn's own manhattan or
+        euclidean, which (unlike scipy's minkowski) accept sparse input.
+        """
         kwargs = dict(self.metric_params)
-        if self.metric == "minkowski" and "p" not in kwargs:
-            kwargs["p"] = 2 if self.p_param is None else self.p_param
-        return kwargs
+        if self.metric != "minkowski":
+            return self.metric, kwargs
+        kwargs.pop("p", None)
+        if self.p in (1.0, 2.0) and not kwargs:
+            return ("manhattan" if self.p == 1.0 else "euclidean"), kwargs
+        if sparse_input:
+            raise ValueError(
+                f"metric='minkowski' with p={self.p} does not support sparse "
+                "input; pass a dense array or use p=1 or p=2."
+            )
+        return "minkowski", {**kwargs, "p": self.p}
 
     def query(self, X_query):
         """Pairs ``(query_index, fit_index)`` within ``eps``, in bounded chunks.

@@ -27,9 +27,14 @@ def _assert_same_clustering(ours, ref):
 @pytest.mark.parametrize("name", ["moons", "blobs6d", "grid"])
 @pytest.mark.parametrize(
     "metric, p",
-    [("euclidean", None), ("manhattan", None), ("chebyshev", None),
-     ("minkowski", 3), ("cosine", None)],
-)  # fmt: skip
+    [
+        ("euclidean", None),
+        ("manhattan", None),
+        ("chebyshev", None),
+        ("minkowski", 3),
+        ("cosine", None),
+    ],
+)
 def test_matches_sklearn(name, metric, p):
     X, eps = _datasets()[name]
     if metric == "cosine":

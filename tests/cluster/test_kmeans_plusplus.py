@@ -1,0 +1,91 @@
+"""kmeans_plusplus: D(x)² sampling, greedy trials, parity and bad input."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from scipy.stats import chisquare
+from sklearn.cluster import kmeans_plusplus as sk_kmeans_plusplus
+from sklearn.datasets import make_blobs
+
+from skdeep.cluster import kmeans_plusplus
+
+POINTS = np.array([[0.0], [1.0], [3.0], [6.0]])
+WEIGHTS = np.array([1.0, 1.0, 2.0, 4.0])
+
+
+@pytest.fixture(scope="module")
+def draws():
+    pairs = [
+        kmeans_plusplus(
+            POINTS, 2, sample_weight=WEIGHTS, random_state=seed, n_local_trials=1
+        )[1]
+        for seed in range(2000)
+    ]
+    return np.array(pairs)
+
+
+def test_first_center_is_drawn_proportionally_to_weight(draws):
+    observed = np.bincount(draws[:, 0], minlength=4)
+    expected = WEIGHTS / WEIGHTS.sum() * len(draws)
+    assert chisquare(observed, expected).pvalue > 1e-3
+
+
+@pytest.mark.parametrize("first", range(4))
+def test_second_center_follows_weighted_squared_distance(draws, first):
+    second = draws[draws[:, 0] == first, 1]
+    d2 = (POINTS[:, 0] - POINTS[first, 0]) ** 2
+    probabilities = WEIGHTS * d2 / (WEIGHTS * d2).sum()
+    observed = np.bincount(second, minlength=4)
+    assert observed[first] == 0  # a chosen point has D(x) = 0
+    mask = probabilities > 0
+    expected = probabilities[mask] * second.size
+    assert chisquare(observed[mask], expected).pvalue > 1e-3
+
+
+@pytest.mark.parametrize("container", [np.asarray, sp.csr_matrix])
+def test_same_draws_as_sklearn(container):
+    X, _ = make_blobs(300, n_features=4, centers=5, random_state=0)
+    ours = kmeans_plusplus(container(X), 5, random_state=3)
+    ref = sk_kmeans_plusplus(container(X), 5, random_state=3)
+    np.testing.assert_array_equal(ours[1], ref[1])
+    np.testing.assert_allclose(ours[0], ref[0])
+
+
+def test_greedy_trials_lower_the_potential():
+    X, _ = make_blobs(500, n_features=3, centers=8, random_state=1)
+
+    def potential(centers):
+        d2 = ((X[:, None, :] - centers[None]) ** 2).sum(-1).min(1)
+        return d2.sum()
+
+    greedy = np.mean(
+        [potential(kmeans_plusplus(X, 8, random_state=s)[0]) for s in range(20)]
+    )
+    vanilla = np.mean(
+        [
+            potential(kmeans_plusplus(X, 8, random_state=s, n_local_trials=1)[0])
+            for s in range(20)
+        ]
+    )
+    assert greedy < vanilla
+
+
+def test_centers_are_rows_of_x():
+    X, _ = make_blobs(100, n_features=2, random_state=0)
+    centers, indices = kmeans_plusplus(X.astype(np.float32), 4, random_state=0)
+    assert centers.dtype == np.float32
+    np.testing.assert_array_equal(centers, X.astype(np.float32)[indices])
+    assert np.unique(indices).size == 4
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"n_clusters": 5}, "n_samples=4 should be >= n_clusters=5"),
+        ({"n_clusters": 2, "x_squared_norms": np.ones(3)}, "length of x_squared"),
+        ({"n_clusters": 0}, "n_clusters"),
+    ],
+)
+def test_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        kmeans_plusplus(POINTS, **kwargs)
