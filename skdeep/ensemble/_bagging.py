@@ -1,0 +1,449 @@
+"""Bagging and pasting: :class:`BaggingClassifier` and :class:`BaggingRegressor`."""
+
+from __future__ import annotations
+
+from functools import partial
+from warnings import warn
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import column_or_1d
+
+from ._bagging_base import _BaseBagging
+from ._bagging_members import member_votes, sum_log_proba, sum_method, sum_votes
+from ._base import partition
+
+__all__ = ["BaggingClassifier", "BaggingRegressor"]
+
+_NO_OOB_WARNING = (
+    "Some inputs do not have OOB scores. This probably means too few "
+    "estimators were used to compute any reliable oob estimates."
+)
+
+
+class _OOBClassifierView(ClassifierMixin, BaseEstimator):
+    """Stands in for the ensemble so a scorer can read the OOB outputs."""
+
+    def __init__(self, proba=None, classes=None):
+        self.proba = proba
+        self.classes = classes
+
+    def fit(self, X, y):  # pragma: no cover - never fitted, only scored
+        return self
+
+    @property
+    def classes_(self):
+        return self.classes
+
+    def predict_proba(self, X):
+        return self.proba
+
+    def predict(self, X):
+        return self.classes[np.argmax(self.proba, axis=1)]
+
+
+class _OOBRegressorView(RegressorMixin, BaseEstimator):
+    """Stands in for the ensemble so a scorer can read the OOB predictions."""
+
+    def __init__(self, prediction=None):
+        self.prediction = prediction
+
+    def fit(self, X, y):  # pragma: no cover - never fitted, only scored
+        return self
+
+    def predict(self, X):
+        return self.prediction
+
+
+def _uses_scorer(oob_score):
+    return isinstance(oob_score, str) or (
+        callable(oob_score) and not isinstance(oob_score, (bool, np.bool_))
+    )
+
+
+def _members_have(method):
+    def check(self):
+        members = getattr(self, "estimators_", None)
+        source = members[0] if members else self._get_estimator()
+        return hasattr(source, method)
+
+    return check
+
+
+class BaggingClassifier(ClassifierMixin, _BaseBagging):
+    """A bagging (or pasting) ensemble of classifiers.
+
+    Each member is a clone of ``estimator`` fitted on a random draw of the
+    training rows (``bootstrap=True``: with replacement, *bagging*;
+    ``bootstrap=False``: without, *pasting*) and of the columns (random
+    subspaces / patches).  Members vote with their ``predict_proba`` when they
+    have it (soft voting), else with their predicted class.
+
+    Parameters
+    ----------
+    estimator : object, default=None
+        Member template (any classifier); ``None`` means a
+        :class:`~sklearn.tree.DecisionTreeClassifier`.
+    n_estimators : int, default=10
+        Number of members.
+    max_samples : int or float, default=None
+        Rows drawn per member: ``None`` all ``n_samples``; an int that many;
+        a float that fraction of ``n_samples`` (of the total weight with
+        ``sample_weight``).
+    max_features : int or float, default=1.0
+        Columns drawn per member (int: count, float: fraction).
+    bootstrap : bool, default=True
+        Draw rows with replacement (bagging) or without (pasting).
+    bootstrap_features : bool, default=False
+        Draw columns with replacement.
+    oob_score : bool, str or callable, default=False
+        Score the ensemble on the rows each member did not see. ``True`` uses
+        accuracy (as scikit-learn); a scorer name (``"roc_auc"``,
+        ``"neg_log_loss"``...) or a callable ``scorer(estimator, X, y)`` is
+        applied to the out-of-bag predictions of the rows that have some.
+    warm_start : bool, default=False
+        Keep the fitted members and add ``n_estimators - len(estimators_)``.
+    n_jobs : int, default=None
+        Parallel jobs (joblib) for fit and predict; ``-1`` uses all cores.
+        Results do not depend on it.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the draws and the members' own ``random_state``.
+    verbose : int, default=0
+        Verbosity of the joblib progress messages.
+
+    Attributes
+    ----------
+    estimator_ : estimator
+        The member template.
+    estimators_ : list of estimators
+        Fitted members (they were trained on encoded labels ``0..n_classes-1``).
+    estimators_samples_ : list of ndarray
+        Row indices drawn for each member.
+    estimators_features_ : list of ndarray
+        Column indices drawn for each member.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    n_classes_ : int
+        Number of classes.
+    oob_score_ : float
+        Out-of-bag score (only with ``oob_score``).
+    oob_decision_function_ : ndarray of shape (n_samples, n_classes)
+        Out-of-bag class probabilities of each training row (NaN rows were
+        in every member's draw).
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names, when ``X`` has string column names.
+
+    See Also
+    --------
+    BaggingRegressor : The regression counterpart.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from skdeep.ensemble import BaggingClassifier
+    >>> X, y = make_classification(200, 6, random_state=0)
+    >>> clf = BaggingClassifier(n_estimators=10, oob_score=True, random_state=0)
+    >>> clf = clf.fit(X, y)
+    >>> clf.predict(X[:3]).shape, round(clf.oob_score_, 1) > 0.7
+    ((3,), True)
+    """
+
+    def _get_estimator(self):
+        return DecisionTreeClassifier() if self.estimator is None else self.estimator
+
+    def _encode_target(self, y):
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        classes, y_encoded = np.unique(y, return_inverse=True)
+        return y_encoded, {"classes_": classes, "n_classes_": len(classes)}
+
+    @property
+    def _n_features_out(self):
+        """Number of :meth:`transform` columns: ``n_classes_`` per member."""
+        return len(self.estimators_) * self.n_classes_
+
+    def _set_oob_score(self, X, y):
+        votes = np.zeros((self._n_samples, self.n_classes_))
+        for member, cols, mask in zip(
+            self.estimators_, self.estimators_features_, self._oob_masks()
+        ):
+            votes[mask] += member_votes(member, X[mask][:, cols], self.n_classes_, {})
+        totals = votes.sum(axis=1)
+        if (totals == 0).any():
+            warn(_NO_OOB_WARNING, stacklevel=2)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            decision = votes / totals[:, np.newaxis]
+        if _uses_scorer(self.oob_score):
+            covered = totals > 0
+            view = _OOBClassifierView(decision[covered], self.classes_)
+            score = self._oob_scorer_value(view, X, self.classes_[y], covered)
+        else:
+            score = accuracy_score(y, np.argmax(votes, axis=1))
+        self.oob_decision_function_ = decision
+        self.oob_score_ = score
+
+    def predict(self, X, **params):
+        """Predict the class with the highest summed vote.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        **params : dict
+            Metadata routed to the members (metadata routing only).
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+        """
+        proba = self.predict_proba(X, **params)
+        return self.classes_.take(np.argmax(proba, axis=1), axis=0)
+
+    def predict_proba(self, X, **params):
+        """Average of the members' class probabilities (or vote shares).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        **params : dict
+            Metadata routed to the members (metadata routing only).
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        routed = self._routed_predict_params("predict_proba", params)
+        X = self._check_predict_X(X)
+        work = partial(_votes_chunk, n_classes=self.n_classes_, params=routed)
+        return self._predict_chunks(X, work) / len(self.estimators_)
+
+    def predict_log_proba(self, X, **params):
+        """Log of :meth:`predict_proba`, computed stably when members allow.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        **params : dict
+            Metadata routed to the members (metadata routing only).
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        if not hasattr(self._get_estimator(), "predict_log_proba"):
+            return np.log(self.predict_proba(X, **params))
+        routed = self._routed_predict_params("predict_log_proba", params)
+        X = self._check_predict_X(X)
+        n_chunks_results = self._log_proba_chunks(
+            X, routed.get("predict_log_proba", {})
+        )
+        return n_chunks_results - np.log(len(self.estimators_))
+
+    def _log_proba_chunks(self, X, params):
+        n_chunks, bounds = partition(len(self.estimators_), self.n_jobs)
+        parts = Parallel(n_jobs=n_chunks, verbose=self.verbose)(
+            delayed(sum_log_proba)(
+                self.estimators_[bounds[i] : bounds[i + 1]],
+                self.estimators_features_[bounds[i] : bounds[i + 1]],
+                X,
+                self.n_classes_,
+                params,
+            )
+            for i in range(n_chunks)
+        )
+        return np.logaddexp.reduce(np.stack(parts), axis=0)
+
+    @available_if(_members_have("decision_function"))
+    def decision_function(self, X, **params):
+        """Average of the members' decision functions.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        **params : dict
+            Metadata routed to the members (metadata routing only).
+
+        Returns
+        -------
+        score : ndarray of shape (n_samples,) or (n_samples, n_classes)
+        """
+        routed = self._routed_predict_params("decision_function", params)
+        X = self._check_predict_X(X)
+        work = partial(
+            sum_method,
+            method="decision_function",
+            params=routed.get("decision_function", {}),
+        )
+        return self._predict_chunks(X, work) / len(self.estimators_)
+
+    def transform(self, X):
+        """Member predictions: each member's class-probability vote.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        votes : ndarray of shape (n_samples, n_estimators * n_classes)
+            Block ``i`` holds member ``i``'s ``predict_proba`` (one-hot vote
+            for members without it), columns in ``classes_`` order.
+        """
+        X = self._check_predict_X(X)
+        return np.hstack(
+            [
+                member_votes(member, X[:, cols], self.n_classes_, {})
+                for member, cols in zip(self.estimators_, self.estimators_features_)
+            ]
+        )
+
+
+def _votes_chunk(members, features, X, n_classes, params):
+    return sum_votes(members, features, X, n_classes, params)
+
+
+class BaggingRegressor(RegressorMixin, _BaseBagging):
+    """A bagging (or pasting) ensemble of regressors.
+
+    Each member is a clone of ``estimator`` fitted on a random draw of the
+    training rows and columns; the prediction is the members' average.
+
+    Parameters
+    ----------
+    estimator : object, default=None
+        Member template (any regressor); ``None`` means a
+        :class:`~sklearn.tree.DecisionTreeRegressor`.
+    n_estimators : int, default=10
+        Number of members.
+    max_samples : int or float, default=None
+        Rows drawn per member: ``None`` all ``n_samples``; an int that many;
+        a float that fraction.
+    max_features : int or float, default=1.0
+        Columns drawn per member (int: count, float: fraction).
+    bootstrap : bool, default=True
+        Draw rows with replacement (bagging) or without (pasting).
+    bootstrap_features : bool, default=False
+        Draw columns with replacement.
+    oob_score : bool, str or callable, default=False
+        Score on the out-of-bag rows: ``True`` uses R² (as scikit-learn); a
+        scorer name (``"neg_mean_absolute_error"``...) or a callable
+        ``scorer(estimator, X, y)`` is applied to the out-of-bag predictions.
+    warm_start : bool, default=False
+        Keep the fitted members and add ``n_estimators - len(estimators_)``.
+    n_jobs : int, default=None
+        Parallel jobs (joblib) for fit and predict. Results do not depend on it.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the draws and the members' own ``random_state``.
+    verbose : int, default=0
+        Verbosity of the joblib progress messages.
+
+    Attributes
+    ----------
+    estimator_ : estimator
+        The member template.
+    estimators_ : list of estimators
+        Fitted members.
+    estimators_samples_ : list of ndarray
+        Row indices drawn for each member.
+    estimators_features_ : list of ndarray
+        Column indices drawn for each member.
+    oob_score_ : float
+        Out-of-bag score (only with ``oob_score``).
+    oob_prediction_ : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        Out-of-bag prediction of each training row.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names, when ``X`` has string column names.
+
+    See Also
+    --------
+    BaggingClassifier : The classification counterpart.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from skdeep.ensemble import BaggingRegressor
+    >>> X, y = make_regression(200, 4, noise=1.0, random_state=0)
+    >>> reg = BaggingRegressor(n_estimators=10, random_state=0).fit(X, y)
+    >>> round(reg.score(X, y), 1) >= 0.9
+    True
+    """
+
+    def _get_estimator(self):
+        return DecisionTreeRegressor() if self.estimator is None else self.estimator
+
+    def _encode_target(self, y):
+        if y.ndim == 1 or y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        return y, {"_n_outputs": 1 if y.ndim == 1 else y.shape[1]}
+
+    @property
+    def _n_features_out(self):
+        """Number of :meth:`transform` columns: one per member and output."""
+        return len(self.estimators_) * self._n_outputs
+
+    def _set_oob_score(self, X, y):
+        predictions = np.zeros(y.shape)
+        counts = np.zeros(self._n_samples)
+        for member, cols, mask in zip(
+            self.estimators_, self.estimators_features_, self._oob_masks()
+        ):
+            predictions[mask] += np.reshape(
+                member.predict(X[mask][:, cols]), predictions[mask].shape
+            )
+            counts[mask] += 1
+        covered = counts > 0
+        if not covered.all():
+            warn(_NO_OOB_WARNING, stacklevel=2)
+        counts[~covered] = 1
+        predictions /= counts.reshape((-1,) + (1,) * (y.ndim - 1))
+        if _uses_scorer(self.oob_score):
+            view = _OOBRegressorView(predictions[covered])
+            score = self._oob_scorer_value(view, X, y, covered)
+        else:
+            score = r2_score(y, predictions)
+        self.oob_prediction_ = predictions
+        self.oob_score_ = score
+
+    def predict(self, X, **params):
+        """Average of the members' predictions.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        **params : dict
+            Metadata routed to the members (metadata routing only).
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        """
+        routed = self._routed_predict_params("predict", params)
+        X = self._check_predict_X(X)
+        work = partial(sum_method, method="predict", params=routed.get("predict", {}))
+        return self._predict_chunks(X, work) / len(self.estimators_)
+
+    def transform(self, X):
+        """Member predictions, one column per member (and output).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        predictions : ndarray of shape (n_samples, n_estimators * n_outputs)
+        """
+        X = self._check_predict_X(X)
+        columns = [
+            np.reshape(member.predict(X[:, cols]), (X.shape[0], -1))
+            for member, cols in zip(self.estimators_, self.estimators_features_)
+        ]
+        return np.hstack(columns)

@@ -1,0 +1,286 @@
+"""Fitting shared by the stacking classifier and regressor.
+
+The members are fitted on all the data (they make the test-time features),
+while the final estimator (the *blender*) is trained on their out-of-fold
+predictions from :func:`sklearn.model_selection.cross_val_predict`, so that it
+learns how much to trust each member on data the member has not seen.
+"""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from numbers import Integral
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import (
+    BaseEstimator,
+    TransformerMixin,
+    clone,
+    is_classifier,
+    is_regressor,
+)
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import check_cv, cross_val_predict
+from sklearn.utils import Bunch
+from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import check_is_fitted
+
+from ..utils._param_validation import HasMethods, StrOptions
+from ._base import (
+    MemberListMixin,
+    check_feature_names_in,
+    fit_member,
+    is_drop,
+    member_input_tags,
+    member_label,
+    route_params,
+    routing_enabled,
+)
+
+_AUTO_METHODS = ("predict_proba", "decision_function", "predict")
+
+
+def response_method_name(name, member, method):
+    """The member method whose output feeds the final estimator."""
+    if is_drop(member):
+        return None
+    candidates = _AUTO_METHODS if method == "auto" else (method,)
+    for candidate in candidates:
+        if hasattr(member, candidate):
+            return candidate
+    shown = list(candidates) if method == "auto" else method
+    raise ValueError(
+        f"Underlying estimator {name} does not implement the method {shown}."
+    )
+
+
+class _BaseStacking(MemberListMixin, TransformerMixin, BaseEstimator):
+    """Member fitting, out-of-fold features and the final fit."""
+
+    _parameter_constraints: dict = {
+        "estimators": [list, None],
+        "final_estimator": [None, HasMethods("fit")],
+        "cv": ["cv_object", StrOptions({"prefit"})],
+        "n_jobs": [None, Integral],
+        "passthrough": ["boolean"],
+        "verbose": ["verbose"],
+    }
+
+    def _final_template(self):
+        final = (
+            self._default_final()
+            if self.final_estimator is None
+            else self.final_estimator
+        )
+        kind_ok = is_classifier if is_classifier(self) else is_regressor
+        if not kind_ok(final):
+            kind = "classifier" if is_classifier(self) else "regressor"
+            raise ValueError(
+                f"'final_estimator' parameter should be a {kind}. Got {final}"
+            )
+        return clone(final)
+
+    def _resolved_stack_method(self):
+        return getattr(self, "stack_method", "predict")
+
+    def _fit_stack(self, X, y, fit_params, binary=False):
+        names, members = self._members()
+        final = self._final_template()
+        active = [(n, m) for n, m in zip(names, members) if not is_drop(m)]
+        routed = route_params(self, "fit", [n for n, _ in active], fit_params)
+        methods = [
+            response_method_name(n, m, self._resolved_stack_method()) for n, m in active
+        ]
+        if self.cv == "prefit":
+            for _, member in active:
+                check_is_fitted(member)
+            fitted = [member for _, member in active]
+            predictions = [getattr(m, meth)(X) for m, meth in zip(fitted, methods)]
+        else:
+            fitted = self._fit_members_in_parallel(active, X, y, routed)
+            predictions = self._out_of_fold(active, methods, X, y, routed)
+        stacked, widths = self._stack_features(X, predictions, methods, binary)
+        fit_member(final, stacked, y, fit_params, label="final_estimator")
+
+        named = Bunch()
+        remaining = iter(fitted)
+        for name, member in zip(names, members):
+            named[name] = "drop" if is_drop(member) else next(remaining)
+        self._set_feature_names_from(fitted)
+        self.estimators_, self.named_estimators_ = fitted, named
+        self.stack_method_, self.final_estimator_ = methods, final
+        self._n_feature_outs = widths
+        return self
+
+    def _set_feature_names_from(self, fitted):
+        names_in = [getattr(m, "feature_names_in_", None) for m in fitted]
+        names_in = [n for n in names_in if n is not None]
+        if names_in:
+            self.feature_names_in_ = names_in[-1]
+        elif "feature_names_in_" in vars(self):
+            del self.feature_names_in_
+
+    def _fit_members_in_parallel(self, active, X, y, routed):
+        return Parallel(n_jobs=self.n_jobs)(
+            delayed(fit_member)(
+                clone(member),
+                X,
+                y,
+                routed[name].get("fit", {}),
+                label=member_label(name, member),
+            )
+            for name, member in active
+        )
+
+    def _out_of_fold(self, active, methods, X, y, routed):
+        """Cross-validated predictions of every member (same folds for all)."""
+        cv = check_cv(self.cv, y=y, classifier=is_classifier(self))
+        if hasattr(cv, "random_state") and cv.random_state is None:
+            # A shuffling splitter must give every member the same folds.
+            cv.random_state = np.random.RandomState()
+        return Parallel(n_jobs=self.n_jobs)(
+            delayed(cross_val_predict)(
+                clone(member),
+                X,
+                y,
+                cv=deepcopy(cv),
+                method=method,
+                n_jobs=self.n_jobs,
+                params=routed[name].get("fit", {}),
+                verbose=self.verbose,
+            )
+            for (name, member), method in zip(active, methods)
+        )
+
+    def _stack_features(self, X, predictions, methods, binary):
+        """Member outputs side by side (plus ``X`` with ``passthrough``).
+
+        A binary ``predict_proba`` keeps only the positive-class column, since
+        the two columns carry the same information.
+        """
+        blocks = []
+        for output, method in zip(predictions, methods):
+            if isinstance(output, list):  # multilabel predict_proba
+                blocks.extend(column[:, 1:] for column in output)
+            elif output.ndim == 1:
+                blocks.append(output.reshape(-1, 1))
+            elif method == "predict_proba" and binary:
+                blocks.append(output[:, 1:])
+            else:
+                blocks.append(output)
+        widths = [block.shape[1] for block in blocks]
+        if self.passthrough:
+            blocks.append(X)
+            if sp.issparse(X):
+                return sp.hstack(blocks, format=X.format), widths
+        return np.hstack(blocks), widths
+
+    @property
+    def n_features_in_(self):
+        """Number of features seen during fit (from the first member)."""
+        try:
+            check_is_fitted(self)
+        except NotFittedError as exc:
+            raise AttributeError(
+                f"{type(self).__name__} object has no attribute n_features_in_"
+            ) from exc
+        return self.estimators_[0].n_features_in_
+
+    def transform(self, X):
+        """Member outputs, as fed to the final estimator.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        X_meta : ndarray or sparse matrix of shape (n_samples, n_meta_features)
+            One block per member (``stack_method_``), then ``X`` itself if
+            ``passthrough``.
+        """
+        check_is_fitted(self)
+        outputs = [
+            getattr(member, method)(X)
+            for member, method in zip(self.estimators_, self.stack_method_)
+        ]
+        binary = self._is_binary()
+        return self._stack_features(X, outputs, self.stack_method_, binary)[0]
+
+    def _is_binary(self):
+        classes = getattr(self, "classes_", None)
+        return (
+            classes is not None and not isinstance(classes, list) and len(classes) == 2
+        )
+
+    def _final_predict_params(self, params):
+        if routing_enabled() and params:
+            from sklearn.utils.metadata_routing import process_routing
+
+            return dict(
+                process_routing(self, "predict", **params)["final_estimator_"][
+                    "predict"
+                ]
+            )
+        return params
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the :meth:`transform` columns.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Input names, used with ``passthrough``.
+
+        Returns
+        -------
+        names : ndarray of str objects
+        """
+        check_is_fitted(self, "n_features_in_")
+        input_features = check_feature_names_in(
+            self, input_features, generate_names=self.passthrough
+        )
+        prefix = type(self).__name__.lower()
+        names = [n for n, m in self._members_as_given() if not is_drop(m)]
+        out = []
+        for name, width in zip(names, self._n_feature_outs):
+            if width == 1:
+                out.append(f"{prefix}_{name}")
+            else:
+                out.extend(f"{prefix}_{name}{i}" for i in range(width))
+        if self.passthrough:
+            return np.concatenate((np.asarray(out, dtype=object), input_features))
+        return np.asarray(out, dtype=object)
+
+    def _members_as_given(self):
+        names, members = self._members()
+        return list(zip(names, members))
+
+    def get_metadata_routing(self):
+        """Route fit metadata to the members and predict metadata to the blender.
+
+        Returns
+        -------
+        routing : :class:`~sklearn.utils.metadata_routing.MetadataRouter`
+        """
+        router = MetadataRouter(owner=self)
+        for name, member in self._members_as_given():
+            if not is_drop(member):
+                mapping = MethodMapping().add(caller="fit", callee="fit")
+                router.add(**{name: member}, method_mapping=mapping)
+        final = getattr(self, "final_estimator_", None)
+        if final is None:
+            final = (
+                self._default_final()
+                if self.final_estimator is None
+                else self.final_estimator
+            )
+        mapping = MethodMapping().add(caller="predict", callee="predict")
+        router.add(final_estimator_=final, method_mapping=mapping)
+        return router
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        return member_input_tags(tags, self._members)

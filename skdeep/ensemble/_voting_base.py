@@ -1,0 +1,152 @@
+"""Fitting shared by the voting classifier and regressor."""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import (
+    BaseEstimator,
+    TransformerMixin,
+    clone,
+    is_classifier,
+    is_regressor,
+)
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import Ridge
+from sklearn.naive_bayes import GaussianNB
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+from sklearn.utils import Bunch
+from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import check_is_fitted
+
+from ._base import (
+    MemberListMixin,
+    fit_member,
+    is_drop,
+    member_input_tags,
+    member_label,
+    route_params,
+)
+
+
+def default_classifiers():
+    """Members used when ``estimators=None``: two models with different biases.
+
+    Both are insensitive to feature scaling and accept ``sample_weight``.
+    """
+    return [
+        ("naive_bayes", GaussianNB()),
+        ("tree", DecisionTreeClassifier(max_depth=4, random_state=0)),
+    ]
+
+
+def default_regressors():
+    """Members used when ``estimators=None``: a linear model and a tree."""
+    return [
+        ("ridge", Ridge()),
+        ("tree", DecisionTreeRegressor(max_depth=4, random_state=0)),
+    ]
+
+
+class _BaseVoting(MemberListMixin, TransformerMixin, BaseEstimator):
+    """Fitting shared by the voting classifier and regressor."""
+
+    _parameter_constraints: dict = {
+        "estimators": [list, None],
+        "weights": ["array-like", None],
+        "n_jobs": [None, Integral],
+        "verbose": ["verbose"],
+    }
+
+    def _members(self):
+        if is_classifier(self):
+            return self._checked_members(
+                default_classifiers, is_classifier, "classifier"
+            )
+        return self._checked_members(default_regressors, is_regressor, "regressor")
+
+    @property
+    def _weights_not_none(self):
+        """Weights of the members that are not dropped (None: equal)."""
+        if self.weights is None:
+            return None
+        names, members = self._members()
+        return [w for m, w in zip(members, self.weights) if not is_drop(m)]
+
+    def _fit_members(self, X, y, fit_params):
+        names, members = self._members()
+        if self.weights is not None and len(self.weights) != len(members):
+            raise ValueError(
+                "Number of `estimators` and weights must be equal; got "
+                f"{len(self.weights)} weights, {len(members)} estimators"
+            )
+        active = [(n, m) for n, m in zip(names, members) if not is_drop(m)]
+        routed = route_params(self, "fit", [n for n, _ in active], fit_params)
+        fitted = Parallel(n_jobs=self.n_jobs)(
+            delayed(fit_member)(
+                clone(member),
+                X,
+                y,
+                routed[name].get("fit", {}),
+                label=member_label(name, member),
+                progress=(
+                    ("Voting", f"({i} of {len(active)}) Processing {name}")
+                    if self.verbose
+                    else None
+                ),
+            )
+            for i, (name, member) in enumerate(active, 1)
+        )
+        named = Bunch()
+        remaining = iter(fitted)
+        for name, member in zip(names, members):
+            named[name] = member if is_drop(member) else next(remaining)
+        names_in = [getattr(m, "feature_names_in_", None) for m in fitted]
+        names_in = [n for n in names_in if n is not None]
+        if names_in:
+            self.feature_names_in_ = names_in[-1]
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
+        self.estimators_ = fitted
+        self.named_estimators_ = named
+        return self
+
+    def _predict(self, X):
+        """Member predictions stacked as columns, shape (n_samples, n_members)."""
+        return np.asarray([member.predict(X) for member in self.estimators_]).T
+
+    @property
+    def n_features_in_(self):
+        """Number of features seen during fit (from the first member)."""
+        try:
+            check_is_fitted(self)
+        except NotFittedError as exc:
+            raise AttributeError(
+                f"{type(self).__name__} object has no n_features_in_ attribute."
+            ) from exc
+        return self.estimators_[0].n_features_in_
+
+    def get_metadata_routing(self):
+        """Route fit metadata (e.g. ``sample_weight``) to every member's ``fit``.
+
+        Returns
+        -------
+        routing : :class:`~sklearn.utils.metadata_routing.MetadataRouter`
+        """
+        router = MetadataRouter(owner=self)
+        names, members = self._members()
+        for name, member in zip(names, members):
+            if not is_drop(member):
+                mapping = MethodMapping().add(caller="fit", callee="fit")
+                router.add(**{name: member}, method_mapping=mapping)
+        return router
+
+    def _active_names(self):
+        names, members = self._members()
+        return [n for n, m in zip(names, members) if not is_drop(m)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        return member_input_tags(tags, self._members)
