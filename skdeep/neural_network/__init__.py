@@ -1,3 +1,6 @@
 """skdeep.neural_network."""
 
-__all__ = []
+from ._lr_find import LRFindResult, lr_find
+from ._mlp import MLPClassifier, MLPRegressor
+
+__all__ = ["LRFindResult", "MLPClassifier", "MLPRegressor", "lr_find"]
