@@ -24,7 +24,19 @@ from ..utils.validation import check_sample_weight
 from ._gb_losses import make_loss
 from ._gb_stages import StageInputs, fit_stages
 from ._hist_binning import MAX_BINS, BinMapper
-from ._hist_tree import BinnedData, TreeParams
+from ._hist_tree import BinnedData, HistTreeMember, TreeParams
+
+_TREE_PARAMETERS = (
+    "max_depth",
+    "max_leaf_nodes",
+    "min_samples_split",
+    "min_samples_leaf",
+    "min_weight_fraction_leaf",
+    "min_impurity_decrease",
+    "max_features",
+    "ccp_alpha",
+    "l2_regularization",
+)
 
 
 class _Model:
@@ -45,10 +57,9 @@ class _Model:
         binned = self.bin_mapper.transform(X)
         missing_bin = self.bin_mapper.missing_bin_
         for trees in self.stages:
-            for k, tree in enumerate(trees):
-                raw[:, k] += self.learning_rate * tree.predict_binned(
-                    binned, missing_bin
-                )
+            for k, member in enumerate(trees):
+                values = member.tree_.predict_binned(binned, missing_bin)
+                raw[:, k] += self.learning_rate * values
             yield raw
 
     def raw(self, X):
@@ -261,10 +272,11 @@ class BaseGradientBoosting(BaseEstimator):
 
     def _store_state(self, state, old):
         new = np.empty((len(state.trees), self._loss.n_trees), dtype=object)
+        tree_params = {name: getattr(self, name) for name in _TREE_PARAMETERS}
+        tree_params["random_state"] = self._rng
         for i, trees in enumerate(state.trees):
             for k, tree in enumerate(trees):
-                tree.bin_mapper = self._bin_mapper
-                new[i, k] = tree
+                new[i, k] = HistTreeMember(tree, self._bin_mapper, **tree_params)
         warm = len(old) > 0
         self.estimators_ = np.concatenate([old, new]) if warm else new
         previous = self.train_score_ if warm else np.empty(0)
@@ -330,9 +342,9 @@ class BaseGradientBoosting(BaseEstimator):
         """
         check_is_fitted(self)
         per_tree = [
-            tree.feature_importances(self.n_features_in_)
-            for tree in self.estimators_.ravel()
-            if tree.node_count > 1
+            member.tree_.feature_importances(self.n_features_in_)
+            for member in self.estimators_.ravel()
+            if member.tree_.node_count > 1
         ]
         if not per_tree:
             return np.zeros(self.n_features_in_, dtype=np.float64)
@@ -359,7 +371,7 @@ class BaseGradientBoosting(BaseEstimator):
         leaves = np.zeros((X.shape[0], n_stages, n_trees))
         for i, trees in enumerate(self.estimators_):
             for k, tree in enumerate(trees):
-                leaves[:, i, k] = tree.apply_binned(binned, missing_bin)
+                leaves[:, i, k] = tree.tree_.apply_binned(binned, missing_bin)
         return leaves
 
     def transform(self, X):
@@ -384,8 +396,8 @@ class BaseGradientBoosting(BaseEstimator):
         binned = self._bin_mapper.transform(X)
         missing_bin = self._bin_mapper.missing_bin_
         columns = [
-            self.learning_rate * tree.predict_binned(binned, missing_bin)
-            for tree in self.estimators_.ravel()
+            self.learning_rate * member.tree_.predict_binned(binned, missing_bin)
+            for member in self.estimators_.ravel()
         ]
         return np.column_stack(columns)
 

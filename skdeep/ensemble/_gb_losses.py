@@ -97,9 +97,15 @@ class _Loss:
     def pointwise(self, y, raw):  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def __call__(self, y, raw, weights):
-        losses = self.pointwise(y, raw)
-        return self.factor * float(np.average(losses, weights=weights))
+    def __call__(self, y, raw, weights=None):
+        """Weighted mean loss; ``raw`` of shape (n,) or (n, n_trees)."""
+        raw = np.asarray(raw, dtype=np.float64)
+        raw = raw.reshape(raw.shape[0], -1)
+        return float(np.average(self.pointwise(np.asarray(y), raw), weights=weights))
+
+    def reported(self, y, raw, weights=None):
+        """The loss as stored in ``train_score_`` / ``oob_scores_``."""
+        return self.factor * self(y, raw, weights)
 
     def leaf_values(self, leaf, n_nodes, y, raw, neg_grad, weights, k):
         """New leaf values, or ``None`` to keep the tree's least-squares values."""
@@ -156,6 +162,11 @@ class HuberLoss(AbsoluteError):
     """Huber loss whose threshold ``delta`` is the ``alpha``-quantile of |residual|."""
 
     delta = 1.0
+
+    @property
+    def closs(self):
+        # scikit-learn keeps ``delta`` on ``_loss.closs``; same access here.
+        return self
 
     def prepare_stage(self, y, raw, weights):
         self.delta = weighted_percentile(np.abs(y - raw[:, 0]), weights, self.alpha)

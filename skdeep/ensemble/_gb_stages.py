@@ -127,19 +127,19 @@ def fit_stages(estimator, loss, inputs, params, rng, begin_at_stage, monitor):
     for stage in range(begin_at_stage, estimator.n_estimators):
         in_bag = _in_bag_mask(n_rows, n_in_bag, rng) if do_oob else None
         if do_oob and previous_oob is None:
-            previous_oob = loss(y[~in_bag], raw[~in_bag], w[~in_bag])
+            previous_oob = loss.reported(y[~in_bag], raw[~in_bag], w[~in_bag])
         usable = w != 0 if in_bag is None else in_bag & (w != 0)
         rows = np.flatnonzero(usable)
         trees = fit_one_stage(loss, inputs, rows, params, estimator.learning_rate, rng)
         state.trees.append(trees)
         if do_oob:
-            state.train_score.append(loss(y[in_bag], raw[in_bag], w[in_bag]))
-            oob = loss(y[~in_bag], raw[~in_bag], w[~in_bag])
+            state.train_score.append(loss.reported(y[in_bag], raw[in_bag], w[in_bag]))
+            oob = loss.reported(y[~in_bag], raw[~in_bag], w[~in_bag])
             state.oob_scores.append(oob)
             state.oob_improvement.append(previous_oob - oob)
             previous_oob = oob
         else:
-            state.train_score.append(loss(y, raw, w))
+            state.train_score.append(loss.reported(y, raw, w))
         if reporter is not None:
             improvement = state.oob_improvement[-1] if do_oob else 0.0
             reporter.update(stage, state.train_score[-1], improvement)
@@ -153,7 +153,7 @@ def fit_stages(estimator, loss, inputs, params, rng, begin_at_stage, monitor):
                 inputs.data.missing_bin,
             )
             _, y_val, w_val, raw_val = inputs.validation
-            val_loss = loss(y_val, raw_val, w_val)
+            val_loss = loss.reported(y_val, raw_val, w_val)
             if not np.any(val_loss + estimator.tol < history):
                 break
             history[stage % history.size] = val_loss
