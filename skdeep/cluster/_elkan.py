@@ -16,7 +16,6 @@ import numpy as np
 
 from ._k_means_common import (
     chunk_size,
-    exact_sq_dist_to_assigned,
     inertia,
     iter_chunks,
     partial_distances,
@@ -28,67 +27,81 @@ from ._lloyd import ClusterSums
 
 
 def _center_half_distances(centers):
-    """Half the pairwise centre distances and, per centre, the smallest one."""
-    sq = squared_norms(centers)
+    """Half the pairwise centre distances (diagonal +inf) and, per centre, the
+    smallest one.  The infinite diagonal makes a sample's own centre never
+    look like a better candidate in the bound tests."""
+    sq = squared_norms(centers).astype(np.float64)
     d2 = sq[:, None] + sq[None, :] - 2.0 * (centers @ centers.T)
-    np.fill_diagonal(d2, 0.0)
-    half = np.sqrt(np.maximum(d2, 0.0, out=d2), out=d2) / 2.0
-    if centers.shape[0] == 1:
-        return half, np.zeros(1, dtype=half.dtype)
-    nearest_other = np.partition(half, kth=1, axis=0)[1]
-    return half, nearest_other
+    half = np.sqrt(np.maximum(d2, 0.0)) / 2.0
+    np.fill_diagonal(half, np.inf)
+    return half, half.min(axis=0)
 
 
-def _recompute_rows(X, x_sq, centers, rows, labels, upper, lower):
-    """Exact distance rows for samples ``rows``: refresh labels and both bounds."""
-    minus_two_centers_t, centers_sq = prepare_centers(centers)
-    step = chunk_size(rows.size, centers.shape[0], X.shape[1], X.dtype.itemsize)
-    for part in iter_chunks(rows.size, step):
-        idx = rows[part]
-        block = partial_distances(X[idx], minus_two_centers_t, centers_sq)
-        block += x_sq[idx, None]
-        np.maximum(block, 0.0, out=block)
-        best = np.argmin(block, axis=1)
-        np.sqrt(block, out=block)
-        labels[idx] = best
-        lower[idx] = block
-        upper[idx] = block[np.arange(idx.size), best]
+class ElkanBounds:
+    """Upper bound per sample and lower bound per (centre, sample).
 
+    Lower bounds are stored as ``(n_clusters, n_samples)`` so that reductions
+    over centres run along contiguous rows, and offset by the cumulative shift
+    of each centre: widening every bound after the centres move is then an
+    ``O(n_clusters)`` update instead of a pass over the whole array.
+    """
 
-def _rows_to_check(candidates, labels, upper, lower, half):
-    """Subset of ``candidates`` whose label the bounds cannot prove unchanged."""
-    own = labels[candidates]
-    bound = upper[candidates, None]
-    unsure = (bound > lower[candidates]) & (bound > half[own])
-    unsure[np.arange(candidates.size), own] = False
-    return candidates[unsure.any(axis=1)]
+    def __init__(self, X, centers):
+        n_samples, n_clusters = X.shape[0], centers.shape[0]
+        self.x_sq = squared_norms(X)
+        self.labels = np.empty(n_samples, dtype=np.int32)
+        self.upper = np.empty(n_samples, dtype=np.float64)
+        self.lower = np.empty((n_clusters, n_samples), dtype=np.float64)
+        self.offset = np.zeros(n_clusters, dtype=np.float64)
+        # Hamerly's single bound on the distance to the second-closest centre:
+        # an O(n_samples) pre-filter before the per-centre bounds are read.
+        self.second = np.empty(n_samples, dtype=np.float64)
+        self.recompute(X, centers, np.arange(n_samples))
 
+    def recompute(self, X, centers, rows):
+        """Exact distance rows for samples ``rows``: labels and both bounds."""
+        minus_two_centers_t, centers_sq = prepare_centers(centers)
+        step = chunk_size(rows.size, centers.shape[0], X.shape[1], X.dtype.itemsize)
+        for part in iter_chunks(rows.size, step):
+            idx = rows[part]
+            block = partial_distances(X[idx], minus_two_centers_t, centers_sq)
+            block += self.x_sq[idx, None]
+            np.maximum(block, 0.0, out=block)
+            best = np.argmin(block, axis=1)
+            np.sqrt(block, out=block)
+            self.labels[idx] = best
+            self.lower[:, idx] = block.T + self.offset[:, None]
+            self.upper[idx] = block[np.arange(idx.size), best]
+            if block.shape[1] > 1:
+                self.second[idx] = np.partition(block, 1, axis=1)[:, 1]
+            else:
+                self.second[idx] = np.inf
 
-def elkan_assign(X, x_sq, centers, labels, upper, lower):
-    """Bounded E-step: update ``labels``, ``upper`` and ``lower`` in place."""
-    half, nearest_other = _center_half_distances(centers)
-    candidates = np.flatnonzero(upper > nearest_other[labels])
-    if candidates.size == 0:
-        return
-    candidates = _rows_to_check(candidates, labels, upper, lower, half)
-    if candidates.size == 0:
-        return
-    # Tighten the upper bound with the exact distance before the expensive step.
-    exact = np.sqrt(
-        exact_sq_dist_to_assigned(X[candidates], centers, labels[candidates])
-    )
-    upper[candidates] = exact
-    lower[candidates, labels[candidates]] = exact
-    candidates = _rows_to_check(candidates, labels, upper, lower, half)
-    if candidates.size:
-        _recompute_rows(X, x_sq, centers, candidates, labels, upper, lower)
+    def shift(self, shift):
+        """Widen the bounds after centre ``j`` moved by ``shift[j]``."""
+        self.upper += shift[self.labels]
+        self.offset += shift
+        self.second -= shift.max()
 
+    def unsure(self, candidates, half):
+        """Subset of ``candidates`` whose label the bounds cannot prove."""
+        bound = self.lower[:, candidates]
+        bound -= self.offset[:, None]
+        np.maximum(bound, half[:, self.labels[candidates]], out=bound)
+        return candidates[bound.min(axis=0) < self.upper[candidates]]
 
-def _shift_bounds(upper, lower, labels, shift):
-    """Widen the bounds after the centres moved by ``shift`` (per centre)."""
-    upper += shift[labels]
-    lower -= shift
-    np.maximum(lower, 0.0, out=lower)
+    def assign(self, X, centers):
+        """Bounded E-step: update labels and bounds for the new ``centers``."""
+        half, nearest_other = _center_half_distances(centers)
+        threshold = np.maximum(nearest_other[self.labels], self.second)
+        candidates = np.flatnonzero(self.upper > threshold)
+        if candidates.size:
+            candidates = self.unsure(candidates, half)
+        # Rows the bounds cannot settle get all their distances recomputed at
+        # once (one matrix product); tightening the upper bound first would
+        # cost nearly as much as recomputing the row.
+        if candidates.size:
+            self.recompute(X, centers, candidates)
 
 
 @single_threaded_blas
@@ -104,27 +117,24 @@ def kmeans_single_elkan(
     centers : ndarray of shape (n_clusters, n_features)
     n_iter : int
     """
-    n_samples, n_clusters = X.shape[0], centers_init.shape[0]
+    n_clusters = centers_init.shape[0]
     centers = np.array(centers_init, dtype=X.dtype, copy=True)
-    x_sq = squared_norms(X)
-    labels = np.empty(n_samples, dtype=np.int32)
-    upper = np.empty(n_samples, dtype=X.dtype)
-    lower = np.empty((n_samples, n_clusters), dtype=X.dtype)
-    _recompute_rows(X, x_sq, centers, np.arange(n_samples), labels, upper, lower)
-    labels_old = np.full(n_samples, -1, dtype=np.int32)
+    bounds = ElkanBounds(X, centers)
+    labels = bounds.labels
+    labels_old = np.full(X.shape[0], -1, dtype=np.int32)
     sums = ClusterSums(X, sample_weight, n_clusters)
     strict_convergence = False
     for i in range(max_iter):
         if i > 0:
-            elkan_assign(X, x_sq, centers, labels, upper, lower)
+            bounds.assign(X, centers)
         sums.update(labels_old, labels)
         centers_new = sums.centers(centers, labels, X.dtype)
         if verbose:
             print(
                 f"Iteration {i}, inertia {inertia(X, sample_weight, centers, labels)}"
             )
-        shift = np.sqrt(((centers_new - centers) ** 2).sum(axis=1))
-        _shift_bounds(upper, lower, labels, shift.astype(X.dtype, copy=False))
+        shift = np.sqrt(((centers_new - centers) ** 2).sum(axis=1, dtype=np.float64))
+        bounds.shift(shift)
         centers = centers_new
         if np.array_equal(labels, labels_old):
             strict_convergence = True
@@ -141,5 +151,5 @@ def kmeans_single_elkan(
             break
         labels_old[:] = labels
     if not strict_convergence:
-        elkan_assign(X, x_sq, centers, labels, upper, lower)
+        bounds.assign(X, centers)
     return labels, inertia(X, sample_weight, centers, labels), centers, i + 1

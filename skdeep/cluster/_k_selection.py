@@ -27,11 +27,17 @@ _CONSTRAINTS = {
 def elbow_point(n_clusters, inertia):
     """The ``k`` of the curve's elbow (largest gap below the end-to-end chord).
 
-    Both axes are scaled to [0, 1]; the elbow is the point farthest below the
-    straight line joining the first and last points ("kneedle" rule).
+    The inertia is taken on a log scale (what matters is the *relative* drop
+    from one ``k`` to the next), both axes are scaled to [0, 1], and the elbow
+    is the point farthest below the straight line joining the first and last
+    points (the "kneedle" rule).
     """
     k = np.asarray(n_clusters, dtype=float)
     y = np.asarray(inertia, dtype=float)
+    # log of the inertia; a perfect fit (inertia 0) is floored just below the rest
+    positive = y[y > 0]
+    floor = positive.min() * 1e-3 if positive.size else 1.0
+    y = np.log(np.maximum(y, floor))
     if k.size < 3 or y[0] == y[-1]:
         return int(k[0])
     k_scaled = (k - k[0]) / (k[-1] - k[0])

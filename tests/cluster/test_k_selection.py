@@ -37,7 +37,7 @@ def test_custom_estimator_and_subsampled_silhouette():
 
 
 def test_elbow_point_of_a_known_curve():
-    assert elbow_point([1, 2, 3, 4, 5], [100, 30, 20, 15, 12]) == 2
+    assert elbow_point([1, 2, 3, 4, 5, 6], [1000, 400, 150, 20, 18, 16]) == 4
 
 
 @pytest.mark.parametrize("ks", [[], [0, 2], [2, 50]])
