@@ -203,3 +203,91 @@ def test_bad_input_errors():
         GradientBoostingRegressor().fit(X_inf, y)
     with pytest.raises(ValueError, match="max_bins"):
         GradientBoostingRegressor(max_bins=300).fit(X, y)
+
+
+def test_feature_importances_agree_with_sklearn(regression_data):
+    X, _, y, _ = regression_data
+    ours = GradientBoostingRegressor(n_estimators=30, random_state=0).fit(X, y)
+    ref = SkGBR(n_estimators=30, random_state=0).fit(X, y)
+    assert ours.feature_importances_.sum() == pytest.approx(1.0)
+    np.testing.assert_allclose(
+        ours.feature_importances_, ref.feature_importances_, atol=0.03
+    )
+
+
+def test_apply_and_transform_shapes_and_consistency():
+    X, y = make_classification(
+        n_samples=200, n_features=6, n_informative=4, n_classes=3, random_state=0
+    )
+    clf = GradientBoostingClassifier(n_estimators=7, max_depth=2, random_state=0)
+    clf.fit(X, y)
+    leaves = clf.apply(X)
+    assert leaves.shape == (200, 7, 3)
+    # Each leaf index points at a leaf whose value the tree member predicts.
+    member = clf.estimators_[2, 1]
+    np.testing.assert_array_equal(leaves[:, 2, 1], member.apply(X))
+    assert np.all(member.tree_.children_left[member.apply(X)] == -1)
+    trees = clf.transform(X)
+    assert trees.shape == (200, 21)
+    np.testing.assert_allclose(
+        trees[:, 2 * 3 + 1], clf.learning_rate * member.predict(X)
+    )
+    per_class = trees.reshape(200, 7, 3).sum(axis=1)
+    offset = clf.decision_function(X) - per_class
+    np.testing.assert_allclose(offset, np.broadcast_to(offset[0], offset.shape))
+
+
+def test_sparse_and_pandas_input_match_dense(regression_data):
+    pd = pytest.importorskip("pandas")
+    import scipy.sparse as sp
+
+    X, _, y, _ = regression_data
+    X = np.where(np.abs(X) < 0.5, 0.0, X)
+    dense = GradientBoostingRegressor(n_estimators=10, random_state=0).fit(X, y)
+    sparse = GradientBoostingRegressor(n_estimators=10, random_state=0)
+    sparse.fit(sp.csr_matrix(X), y)
+    np.testing.assert_allclose(sparse.predict(sp.csc_matrix(X)), dense.predict(X))
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    named = GradientBoostingRegressor(n_estimators=10, random_state=0).fit(frame, y)
+    assert list(named.feature_names_in_) == list(frame.columns)
+    np.testing.assert_allclose(named.predict(frame), dense.predict(X))
+
+
+def test_init_options():
+    X, y = make_classification(n_samples=200, random_state=0)
+    zero = GradientBoostingClassifier(init="zero", n_estimators=5).fit(X, y)
+    assert zero.init_ == "zero" and zero.score(X, y) > 0.8
+
+    class NoWeights(DecisionTreeClassifier):
+        def fit(self, X, y):
+            return super().fit(X, y)
+
+    custom = GradientBoostingClassifier(init=NoWeights(max_depth=1), n_estimators=5)
+    assert custom.fit(X, y).init_.get_depth() == 1
+    with pytest.raises(ValueError, match="does not support sample weights"):
+        custom.fit(X, y, sample_weight=np.ones(200))
+
+
+def test_subsample_gives_oob_attributes_and_verbose_output(capsys):
+    X, y = make_classification(n_samples=300, random_state=0)
+    clf = GradientBoostingClassifier(
+        n_estimators=12, subsample=0.5, verbose=2, random_state=0
+    ).fit(X, y)
+    assert clf.oob_improvement_.shape == clf.oob_scores_.shape == (12,)
+    assert clf.oob_score_ == clf.oob_scores_[-1]
+    # Out-of-bag loss improves on average over the first stages.
+    assert clf.oob_improvement_[:5].sum() > 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert "OOB Improve" in lines[0] and len(lines) == 13
+    full = GradientBoostingClassifier(n_estimators=3).fit(X, y)
+    assert not hasattr(full, "oob_score_")
+
+
+def test_invalid_parameters_raise_before_fitting():
+    X, y = make_classification(n_samples=50, random_state=0)
+    with pytest.raises(ValueError, match="learning_rate"):
+        GradientBoostingClassifier(learning_rate=-1.0).fit(X, y)
+    with pytest.raises(ValueError, match="loss"):
+        GradientBoostingRegressor(loss="log_loss").fit(X, y)
+    with pytest.warns(FutureWarning, match="criterion"):
+        GradientBoostingRegressor(criterion="squared_error", n_estimators=2).fit(X, y)
