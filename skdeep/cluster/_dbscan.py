@@ -45,29 +45,6 @@ _VALID_METRICS = {
 }
 
 
-def _pair_passes(source):
-    """A callable returning an iterable of pair chunks, re-runnable per pass."""
-    stored = source.all_pairs() if source.tree is not None else None
-    if stored is not None:
-        return lambda: (stored,)
-    return source.iter_pairs
-
-
-def _neighbor_weights(passes, sample_weight):
-    """Total weight of each sample's eps-neighbourhood (itself included)."""
-    n = sample_weight.shape[0]
-    unit = bool(np.all(sample_weight == 1))
-    totals = sample_weight.astype(np.float64, copy=True)
-    for i, j in passes():
-        if unit:  # plain counting is several times faster than weighted
-            totals += np.bincount(i, minlength=n)
-            totals += np.bincount(j, minlength=n)
-        else:
-            totals += np.bincount(i, weights=sample_weight[j], minlength=n)
-            totals += np.bincount(j, weights=sample_weight[i], minlength=n)
-    return totals
-
-
 def _merge_components(component, a, b):
     """Merge the components joined by edges ``(a, b)``; ids are roots, in place.
 
@@ -90,16 +67,15 @@ def _merge_components(component, a, b):
         a, b = a[crossing], b[crossing]
 
 
-def _core_components(passes, is_core):
+def _core_components(core_pair_chunks, n_samples):
     """Connected component id of each sample in the core-to-core graph.
 
     Ids are the smallest sample index of each component.  Chunks of pairs are
     merged one at a time, so memory stays bounded by one chunk.
     """
-    component = np.arange(is_core.shape[0])
-    for i, j in passes():
-        keep = is_core[i] & is_core[j]
-        _merge_components(component, i[keep], j[keep])
+    component = np.arange(n_samples)
+    for i, j in core_pair_chunks:
+        _merge_components(component, i, j)
     return component
 
 
@@ -116,35 +92,61 @@ def _number_clusters(component, is_core):
     return labels
 
 
-def _attach_border(pair_chunks, labels, is_core_left, is_core_right, n_left):
-    """For non-core samples on the left, the smallest label of a core neighbour.
+def _attach_border(pair_chunks, core_labels, n_left):
+    """For each left sample, the smallest label of a core neighbour, else -1.
 
-    ``pair_chunks`` yields ``(left, right)`` index pairs; ``labels`` are the
-    right samples' labels.  This matches scikit-learn, whose depth-first
-    expansion lets the lowest-numbered cluster claim a shared border point.
+    ``pair_chunks`` yields ``(left, core)`` index pairs and ``core_labels``
+    maps a core index to its label.  This matches scikit-learn, whose
+    depth-first expansion lets the lowest-numbered cluster claim a border
+    sample shared by several clusters.
     """
     unset = np.iinfo(np.intp).max
     best = np.full(n_left, unset, dtype=np.intp)
-    for left, right in pair_chunks:
-        keep = is_core_right[right] & ~is_core_left[left]
-        np.minimum.at(best, left[keep], labels[right[keep]])
+    for left, core in pair_chunks:
+        np.minimum.at(best, left, core_labels[core])
     return np.where(best == unset, -1, best)
 
 
-def _symmetric(pair_chunks):
-    for i, j in pair_chunks:
-        yield np.concatenate([i, j]), np.concatenate([j, i])
+def _stored_chunks(pairs, is_core):
+    """Core-core and (non-core, core) pair lists from all pairs at once."""
+    i, j = pairs
+    core_i, core_j = is_core[i], is_core[j]
+    both = core_i & core_j
+    core_pairs = [(i[both], j[both])]
+    left_border, right_border = core_j & ~core_i, core_i & ~core_j
+    border_pairs = [
+        (i[left_border], j[left_border]),
+        (j[right_border], i[right_border]),
+    ]
+    return core_pairs, border_pairs
 
 
 def dbscan_labels(source, sample_weight, min_samples):
-    """Core mask and labels from an eps-neighbour pair source (the kernel)."""
-    passes = _pair_passes(source)
-    is_core = _neighbor_weights(passes, sample_weight) >= min_samples
-    labels = _number_clusters(_core_components(passes, is_core), is_core)
-    if is_core.any() and not is_core.all():
-        border = _attach_border(
-            _symmetric(passes()), labels, is_core, is_core, is_core.shape[0]
-        )
+    """Core mask and labels from an eps-neighbour pair source (the kernel).
+
+    With few enough pairs they are computed once and filtered; otherwise each
+    pass streams only the pairs it needs: neighbourhood weights, core-core
+    pairs for the components, then (non-core, core) pairs for the borders.
+    """
+    n = sample_weight.shape[0]
+    stored = source.stored_pairs()
+    if stored is not None:
+        i, j = stored
+        totals = sample_weight.astype(np.float64, copy=True)
+        totals += np.bincount(i, weights=sample_weight[j], minlength=n)
+        totals += np.bincount(j, weights=sample_weight[i], minlength=n)
+    else:
+        totals = source.neighbor_weights(sample_weight)
+    is_core = totals >= min_samples
+    core, non_core = np.flatnonzero(is_core), np.flatnonzero(~is_core)
+    if stored is not None:
+        core_pairs, border_pairs = _stored_chunks(stored, is_core)
+    else:
+        core_pairs = source.pairs_between(core, core, upper_only=True)
+        border_pairs = source.pairs_between(non_core, core)
+    labels = _number_clusters(_core_components(core_pairs, n), is_core)
+    if core.size and non_core.size:
+        border = _attach_border(border_pairs, labels, n)
         labels = np.where(is_core, labels, border)
     return is_core, labels
 
@@ -349,15 +351,7 @@ class DBSCAN(ClusterMixin, BaseEstimator):
             source = self._pair_source(sp.csr_matrix((core.size, core.size)))
         else:
             source = self._pair_source(self.components_)
-        core_labels = self.labels_[core]
-        always_core = np.ones(core.size, dtype=bool)
-        return _attach_border(
-            source.query(X),
-            core_labels,
-            np.zeros(X.shape[0], dtype=bool),
-            always_core,
-            X.shape[0],
-        )
+        return _attach_border(source.query(X), self.labels_[core], X.shape[0])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

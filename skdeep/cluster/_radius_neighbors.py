@@ -19,7 +19,7 @@ from sklearn.metrics import pairwise_distances
 # Pair arrays are stored at once when they are expected to take less than this
 # many bytes; beyond it the pairs are regenerated in chunks on every pass.
 MAX_STORED_PAIR_BYTES = 2**28
-_BLOCK_ENTRIES = 2**22  # entries of one (chunk, n) distance block
+_BLOCK_ENTRIES = 2**21  # entries of one (chunk, n) distance block
 _TREE_MAX_FEATURES = 16
 _MINKOWSKI_P = {
     "euclidean": 2.0,
@@ -56,12 +56,6 @@ def minkowski_p(metric, p, metric_params):
     return _MINKOWSKI_P.get(metric)
 
 
-def _upper_pairs(rows, cols):
-    """Keep pairs with ``i < j`` (each unordered pair once, no self pairs)."""
-    keep = rows < cols
-    return rows[keep].astype(np.intp, copy=False), cols[keep].astype(np.intp)
-
-
 class RadiusPairs:
     """Source of the ``eps``-neighbour pairs of a training set.
 
@@ -92,62 +86,98 @@ class RadiusPairs:
             return False
         return algorithm != "auto" or self.X.shape[1] <= _TREE_MAX_FEATURES
 
-    def _chunk_rows(self, n_cols):
-        return max(1, min(self.X.shape[0], _BLOCK_ENTRIES // max(n_cols, 1)))
+    def _chunk_rows(self, n_cols, per_row=None):
+        """Rows per chunk so that one chunk yields at most ``_BLOCK_ENTRIES``."""
+        per_row = n_cols if per_row is None else max(per_row, 64)
+        return max(1, min(self.X.shape[0], _BLOCK_ENTRIES // max(per_row, 1)))
 
-    def estimated_pairs(self, random_state=0):
-        """Rough number of unordered pairs (sampled for trees, exact otherwise)."""
+    def _mean_neighbors(self, random_state=0):
+        """Average neighbourhood size, estimated on a sample (trees only)."""
         n = self.X.shape[0]
-        if self.tree is None:
-            return None
         sample = np.random.RandomState(random_state).choice(n, min(n, 500), False)
         counts = self.tree.query_ball_point(
             self.X[sample], self.eps, p=self.p, return_length=True
         )
-        return float(counts.mean() - 1) * n / 2
+        return float(counts.mean())
 
-    def iter_pairs(self):
-        """Yield ``(i, j)`` index arrays, ``i < j``, covering every pair once."""
-        if self.tree is not None:
-            yield from self._tree_pairs()
-        else:
-            yield from self._block_pairs()
+    def stored_pairs(self):
+        """Every pair ``(i, j)``, ``i < j``, at once, or None when too many.
 
-    def all_pairs(self):
-        """Every pair at once, when a tree says they are few enough."""
-        estimate = self.estimated_pairs()
-        if estimate is None or estimate * 16 * 2 > MAX_STORED_PAIR_BYTES:
+        Only trees know cheaply how many pairs to expect; other sources always
+        stream their pairs chunk by chunk.
+        """
+        if self.tree is None:
+            return None
+        expected_pairs = (self._mean_neighbors() - 1) * self.X.shape[0] / 2
+        # 16 bytes per pair, with headroom for the estimate and temporaries.
+        if expected_pairs * 16 * 2 > MAX_STORED_PAIR_BYTES:
             return None
         pairs = self.tree.query_pairs(self.eps, p=self.p, output_type="ndarray")
         return pairs[:, 0], pairs[:, 1]
 
-    def _tree_pairs(self):
+    def neighbor_weights(self, sample_weight):
+        """Total weight of each sample's neighbourhood (itself included)."""
         n = self.X.shape[0]
-        step = self._chunk_rows(max(64, int(2 * (self.estimated_pairs() or 0) / n)))
-        for start in range(0, n, step):
-            stop = min(start + step, n)
-            sub_tree = cKDTree(self.X[start:stop])
-            found = sub_tree.sparse_distance_matrix(
-                self.tree, self.eps, p=self.p, output_type="ndarray"
-            )
-            yield _upper_pairs(found["i"] + start, found["j"])
+        if self.tree is not None and np.all(sample_weight == 1):
+            # Counting in the tree never materialises the pairs.
+            return self.tree.query_ball_point(
+                self.X, self.eps, p=self.p, return_length=True, workers=self.n_jobs
+            ).astype(np.float64)
+        totals = sample_weight.astype(np.float64, copy=True)
+        everyone = np.arange(n)
+        for i, j in self.pairs_between(everyone, everyone, upper_only=True):
+            totals += np.bincount(i, weights=sample_weight[j], minlength=n)
+            totals += np.bincount(j, weights=sample_weight[i], minlength=n)
+        return totals
 
-    def _block_pairs(self):
-        n = self.X.shape[0]
-        step = self._chunk_rows(n)
-        for start in range(0, n, step):
-            stop = min(start + step, n)
-            rows, cols = self._neighbors_in_block(self.X[start:stop], self.X)
-            yield _upper_pairs(rows + start, cols)
+    def pairs_between(self, rows, cols, upper_only=False):
+        """Yield chunks of pairs ``(i, j)``, ``i`` in ``rows``, ``j`` in ``cols``.
 
-    def _neighbors_in_block(self, X_rows, X_fit):
-        """Row and column indices with distance <= eps between two sets."""
-        if self.metric == "precomputed":
-            block = X_rows
+        Indices are global sample indices; with ``upper_only`` (for ``rows`` and
+        ``cols`` being the same set) only ``i < j`` is kept, so every unordered
+        pair comes once and self pairs never.
+        """
+        if rows.size == 0 or cols.size == 0:
+            return
+        col_tree = None
+        if self.tree is not None:
+            whole = cols.size == self.X.shape[0]
+            col_tree = self.tree if whole else cKDTree(self.X[cols])
+            per_row = int(self._mean_neighbors()) * 2
+            step = self._chunk_rows(cols.size, per_row)
         else:
-            metric, kwargs = self._metric_and_kwargs(sp.issparse(X_fit))
+            step = self._chunk_rows(cols.size)
+        # For a set against itself, a chunk only needs the columns from its own
+        # first row on: a smaller tree per chunk beats generating every pair
+        # twice (rows come sorted from np.flatnonzero / np.arange).
+        triangular = upper_only and col_tree is not None and rows is cols
+        for start in range(0, rows.size, step):
+            chunk = rows[start : start + step]
+            chunk_cols, offset = (cols[start:], start) if triangular else (cols, 0)
+            if col_tree is not None:
+                tree = cKDTree(self.X[chunk_cols]) if offset else col_tree
+                found = cKDTree(self.X[chunk]).sparse_distance_matrix(
+                    tree, self.eps, p=self.p, output_type="ndarray"
+                )
+                local_i, local_j = found["i"], found["j"]
+            else:
+                local_i, local_j = self._neighbors_in_block(chunk, cols)
+            i, j = chunk[local_i], chunk_cols[local_j]
+            if upper_only:
+                keep = i < j
+                i, j = i[keep], j[keep]
+            yield i, j
+
+    def _neighbors_in_block(self, rows, cols, X_rows=None):
+        """Local (row, col) positions with distance <= eps in one block."""
+        X_rows = self.X[rows] if X_rows is None else X_rows
+        if self.metric == "precomputed":
+            block = X_rows[:, cols]
+        else:
+            X_cols = self.X if cols.size == self.X.shape[0] else self.X[cols]
+            metric, kwargs = self._metric_and_kwargs(sp.issparse(X_cols))
             block = pairwise_distances(
-                X_rows, X_fit, metric=metric, n_jobs=self.n_jobs, **kwargs
+                X_rows, X_cols, metric=metric, n_jobs=self.n_jobs, **kwargs
             )
         if sp.issparse(block):
             block = block.tocoo()
@@ -180,6 +210,7 @@ class RadiusPairs:
         For ``metric="precomputed"`` the query is a distance block of shape
         (n_queries, n_fit).
         """
+        everyone = np.arange(self.X.shape[0])
         step = self._chunk_rows(self.X.shape[0])
         for start in range(0, X_query.shape[0], step):
             rows_q = X_query[start : start + step]
@@ -189,5 +220,5 @@ class RadiusPairs:
                 )
                 yield found["i"] + start, found["j"]
             else:
-                rows, cols = self._neighbors_in_block(rows_q, self.X)
+                rows, cols = self._neighbors_in_block(None, everyone, X_rows=rows_q)
                 yield rows + start, cols

@@ -72,13 +72,17 @@ def test_sparse_features_and_weights_match_sklearn():
     _assert_same_clustering(ours, ref)
 
 
-def test_chunked_mode_matches_stored_mode(monkeypatch):
+@pytest.mark.parametrize("algorithm", ["kd_tree", "brute"])
+def test_bounded_memory_chunks_match_sklearn(monkeypatch, algorithm):
     X, eps = _datasets()["moons"]
-    stored = DBSCAN(eps=eps).fit(X)
     monkeypatch.setattr(_radius_neighbors, "MAX_STORED_PAIR_BYTES", 0)
     monkeypatch.setattr(_radius_neighbors, "_BLOCK_ENTRIES", 4000)
-    chunked = DBSCAN(eps=eps).fit(X)
-    _assert_same_clustering(chunked, stored)
+    weights = np.ones(len(X))
+    weights[::7] = 2.0
+    for sample_weight in (None, weights):
+        ours = DBSCAN(eps=eps, algorithm=algorithm).fit(X, sample_weight=sample_weight)
+        ref = SkDBSCAN(eps=eps).fit(X, sample_weight=sample_weight)
+        _assert_same_clustering(ours, ref)
 
 
 @pytest.mark.parametrize("metric", ["euclidean", "cosine"])
