@@ -9,6 +9,17 @@ from skdeep.utils.discovery import all_estimators
 # Keep one entry per class; every reason must explain why the check cannot pass.
 EXPECTED_FAILED_CHECKS = {
     # "ClassName": {"check_name": "reason"},
+    "Perceptron": {
+        check: "The per-sample perceptron rule multiplies one update by a "
+        "sample's weight, while a repeated sample is visited (and shuffled) "
+        "several times with the weights changing in between: the runs differ "
+        "(scikit-learn marks the same check as expected to fail; "
+        "batch_size=n_samples is weight/repetition equivalent)."
+        for check in (
+            "check_sample_weight_equivalence_on_dense_data",
+            "check_sample_weight_equivalence_on_sparse_data",
+        )
+    },
     "KMeans": {
         check: "The random initialisation draws sample indices, so weighting a "
         "sample is not the same random stream as repeating it: the runs start "

@@ -2,5 +2,6 @@
 
 from ._lr_find import LRFindResult, lr_find
 from ._mlp import MLPClassifier, MLPRegressor
+from ._perceptron import Perceptron
 
-__all__ = ["LRFindResult", "MLPClassifier", "MLPRegressor", "lr_find"]
+__all__ = ["LRFindResult", "MLPClassifier", "MLPRegressor", "Perceptron", "lr_find"]

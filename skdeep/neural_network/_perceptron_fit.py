@@ -1,0 +1,216 @@
+"""Epoch loop of the exact perceptron: stopping rules, early stopping, n_jobs.
+
+Each one-vs-all problem keeps scikit-learn's stopping state of its own (best
+summed training loss, or best validation accuracy with ``early_stopping``,
+and a no-improvement counter); a problem that has stopped is frozen while the
+others continue.  The epochs themselves are :func:`perceptron_epoch`.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from joblib import Parallel, delayed, effective_n_jobs
+
+from ._perceptron_kernel import L1Truncation, WindowSizer, perceptron_epoch
+
+__all__ = ["ProblemSet", "train_problems"]
+
+
+class ProblemSet:
+    """Targets and per-sample update sizes of the one-vs-all problems.
+
+    Parameters
+    ----------
+    y_sign : ndarray of shape (n_problems, n_samples)
+        Targets in {-1, +1}.
+    signed_step : ndarray of shape (n_problems, n_samples)
+        ``eta0 * y * class_weight * sample_weight`` per problem and sample.
+    train_idx : ndarray of shape (n_train,)
+        Samples used for training (all but the validation split).
+    val_idx : ndarray of shape (n_val,) or None
+        Validation samples (``early_stopping=True``), else None.
+    sample_weight : ndarray of shape (n_samples,)
+        Sample weights (used for the validation accuracy).
+    """
+
+    def __init__(self, y_sign, signed_step, train_idx, val_idx, sample_weight):
+        self.y_sign = y_sign
+        self.signed_step = signed_step
+        self.train_idx = train_idx
+        self.val_idx = val_idx
+        self.sample_weight = sample_weight
+
+    def subset(self, rows):
+        """The problems ``rows`` only."""
+        return ProblemSet(
+            self.y_sign[rows],
+            self.signed_step[rows],
+            self.train_idx,
+            self.val_idx,
+            self.sample_weight,
+        )
+
+
+class _StoppingState:
+    """scikit-learn's per-problem no-improvement counters."""
+
+    def __init__(self, n_problems, tol, n_iter_no_change):
+        self.tol = -np.inf if tol is None else tol
+        self.patience = n_iter_no_change
+        self.best = np.full(n_problems, np.inf)
+        self.count = np.zeros(n_problems, dtype=int)
+
+    def update(self, rows, loss):
+        """Record ``loss`` (lower is better) and return the rows that stop."""
+        if self.tol > -np.inf:
+            worse = loss > self.best[rows] - self.tol
+            self.count[rows] = np.where(worse, self.count[rows] + 1, 0)
+        self.best[rows] = np.minimum(self.best[rows], loss)
+        return rows[self.count[rows] >= self.patience]
+
+
+def _validation_accuracy(X, problems, coef, intercept):
+    """Weighted accuracy of each problem's sign prediction on the validation set."""
+    X_val = X[problems.val_idx]
+    decisions = np.asarray(X_val @ coef.T) + intercept
+    predicted = np.where(decisions > 0, 1.0, -1.0)
+    weight = problems.sample_weight[problems.val_idx]
+    correct = predicted == problems.y_sign[:, problems.val_idx].T
+    return (weight @ correct) / weight.sum()
+
+
+def _report(epoch, coef, intercept, loss, objective, n_seen, n_train, started):
+    print(f"-- Epoch {epoch + 1}")
+    for row in range(coef.shape[0]):
+        print(
+            f"Norm: {np.linalg.norm(coef[row]):.2f}, "
+            f"NNZs: {np.count_nonzero(coef[row])}, Bias: {intercept[row]:.6f}, "
+            f"T: {n_seen}, Avg. loss: {loss[row] / n_train:.6f}, "
+            f"Objective: {objective[row] / n_train:.6f}"
+        )
+    print(f"Total training time: {time.perf_counter() - started:.2f} seconds.")
+
+
+def _train_sequential(X, problems, coef, intercept, settings, rng):
+    """Run the epochs for a group of problems; ``coef``/``intercept`` in place."""
+    n_problems = coef.shape[0]
+    n_train = problems.train_idx.shape[0]
+    early = problems.val_idx is not None
+    state = _StoppingState(n_problems, settings["tol"], settings["n_iter_no_change"])
+    n_iter = np.zeros(n_problems, dtype=int)
+    active = np.arange(n_problems)
+    sizer = WindowSizer()
+    l1 = None
+    if settings["l1_step"]:
+        l1 = L1Truncation(coef.shape, settings["l1_step"], coef.dtype)
+    started = time.perf_counter()
+    for epoch in range(settings["max_iter"]):
+        order = problems.train_idx
+        if settings["shuffle"]:
+            order = rng.permutation(order)
+        sub_coef, sub_intercept = coef[active], intercept[active]
+        if l1 is not None:
+            l1.rows = active
+        loss, objective = perceptron_epoch(
+            X,
+            order,
+            sub_coef,
+            sub_intercept,
+            problems.y_sign[active],
+            problems.signed_step[active],
+            shrink=settings["shrink"],
+            intercept_step=settings["intercept_step"],
+            sizer=sizer,
+            l1=l1,
+            penalty=settings["penalty"],
+        )
+        coef[active], intercept[active] = sub_coef, sub_intercept
+        n_iter[active] = epoch + 1
+        if settings["verbose"]:
+            n_seen = (epoch + 1) * n_train
+            _report(
+                epoch,
+                sub_coef,
+                sub_intercept,
+                loss,
+                objective,
+                n_seen,
+                n_train,
+                started,
+            )
+        if not (np.isfinite(sub_coef).all() and np.isfinite(sub_intercept).all()):
+            raise ValueError(
+                f"Floating-point under-/overflow occurred at epoch #{epoch + 1}. "
+                "Scaling input data with StandardScaler or MinMaxScaler might help."
+            )
+        if early:
+            score = _validation_accuracy(
+                X, problems.subset(active), sub_coef, sub_intercept
+            )
+            stopped = state.update(active, -score)
+        else:
+            stopped = state.update(active, objective / n_train)
+        active = np.setdiff1d(active, stopped)
+        if active.size == 0:
+            if settings["verbose"]:
+                print(
+                    f"Convergence after {epoch + 1} epochs took "
+                    f"{time.perf_counter() - started:.2f} seconds"
+                )
+            break
+    return n_iter
+
+
+def train_problems(X, problems, coef, intercept, settings, rng, n_jobs=None):
+    """Train every one-vs-all problem with the exact per-sample rule.
+
+    Parameters
+    ----------
+    X : ndarray or CSR matrix of shape (n_samples, n_features)
+        Training data (validation samples included; they are never trained on).
+    problems : ProblemSet
+        Targets, update sizes and the train/validation split.
+    coef : ndarray of shape (n_problems, n_features)
+        Initial weights; updated in place.
+    intercept : ndarray of shape (n_problems,)
+        Initial biases; updated in place.
+    settings : dict
+        ``max_iter``, ``tol``, ``n_iter_no_change``, ``shuffle``, ``shrink``,
+        ``l1_step``, ``intercept_step``, ``verbose``.
+    rng : numpy.random.Generator
+        Shuffling randomness.
+    n_jobs : int or None
+        Groups of problems trained in parallel threads (joblib).
+
+    Returns
+    -------
+    n_iter : ndarray of shape (n_problems,)
+        Epochs run per problem.
+    """
+    n_groups = min(effective_n_jobs(n_jobs), coef.shape[0])
+    if n_groups <= 1:
+        return _train_sequential(X, problems, coef, intercept, settings, rng)
+    groups = np.array_split(np.arange(coef.shape[0]), n_groups)
+    seeds = rng.integers(np.iinfo(np.int32).max, size=n_groups)
+
+    def run(rows, seed):
+        sub_coef, sub_intercept = coef[rows], intercept[rows]
+        n_iter = _train_sequential(
+            X,
+            problems.subset(rows),
+            sub_coef,
+            sub_intercept,
+            settings,
+            np.random.default_rng(seed),
+        )
+        return rows, sub_coef, sub_intercept, n_iter
+
+    results = Parallel(n_jobs=n_groups, prefer="threads")(
+        delayed(run)(rows, seed) for rows, seed in zip(groups, seeds)
+    )
+    n_iter = np.zeros(coef.shape[0], dtype=int)
+    for rows, sub_coef, sub_intercept, group_iter in results:
+        coef[rows], intercept[rows], n_iter[rows] = sub_coef, sub_intercept, group_iter
+    return n_iter
