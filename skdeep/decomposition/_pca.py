@@ -1,0 +1,396 @@
+"""Principal component analysis (PCA)."""
+
+from __future__ import annotations
+
+import warnings
+from math import log, sqrt
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ..utils._param_validation import Interval, RealNotInt, StrOptions, fit_context
+from ._base import _BasePCA
+from ._mle import _assess_dimension, _infer_dimension
+from ._pca_solvers import covariance_eigh, full_svd, truncated_svd
+
+__all__ = ["PCA", "_assess_dimension", "_infer_dimension"]
+
+_SPARSE_SOLVERS = ("auto", "arpack", "covariance_eigh", "randomized")
+
+
+def _resolve_solver(requested, shape, n_components, sparse_input):
+    """The solver ``"auto"`` stands for, with scikit-learn's rules."""
+    n_samples, n_features = shape
+    if requested != "auto":
+        return requested
+    if sparse_input:
+        return "arpack"
+    if n_features <= 1_000 and n_samples >= 10 * n_features:
+        return "covariance_eigh"  # tall and skinny: the Gram matrix is cheap
+    if max(shape) <= 500 or n_components == "mle":
+        return "full"
+    if 1 <= n_components < 0.8 * min(shape):
+        return "randomized"
+    return "full"
+
+
+def _check_n_components(n_components, shape, solver):
+    """Raise scikit-learn's errors for an ``n_components`` the solver cannot give."""
+    n_samples, n_features = shape
+    smallest = min(shape)
+    if solver in ("full", "covariance_eigh"):
+        if n_components == "mle":
+            if n_samples < n_features:
+                raise ValueError(
+                    "n_components='mle' is only supported if n_samples >= n_features"
+                )
+        elif not 0 <= n_components <= smallest:
+            raise ValueError(
+                f"n_components={n_components} must be between 0 and "
+                f"min(n_samples, n_features)={smallest} with svd_solver={solver!r}"
+            )
+        return
+    if isinstance(n_components, str):
+        raise ValueError(
+            f"n_components={n_components!r} cannot be a string with "
+            f"svd_solver='{solver}'"
+        )
+    if not 1 <= n_components <= smallest:
+        raise ValueError(
+            f"n_components={n_components!r} must be between 1 and "
+            f"min(n_samples, n_features)={smallest!r} with svd_solver='{solver}'"
+        )
+    if solver == "arpack" and n_components == smallest:
+        raise ValueError(
+            f"n_components={n_components!r} must be strictly less than "
+            f"min(n_samples, n_features)={smallest!r} with svd_solver='{solver}'"
+        )
+
+
+def _n_kept(n_components, decomposition, ratio, n_samples):
+    """Number of axes kept for an int, a variance fraction or ``"mle"``."""
+    if n_components == "mle":
+        return int(_infer_dimension(decomposition.explained_variance, n_samples))
+    if 0 < n_components < 1.0:
+        # side="right": the kept variance strictly exceeds the requested fraction.
+        cumulative = np.cumsum(ratio, dtype=np.float64)
+        kept = int(np.searchsorted(cumulative, n_components, side="right")) + 1
+        return min(kept, ratio.shape[0])
+    return int(n_components)
+
+
+class PCA(_BasePCA):
+    """Principal component analysis: project data on its directions of largest variance.
+
+    The data are centred (not scaled) and decomposed by a singular value
+    decomposition; the leading right singular vectors are the principal axes.
+    Four solvers trade exactness for speed: a full LAPACK SVD, the
+    eigendecomposition of the covariance matrix (tall data), ARPACK (a few
+    axes, exact) and a randomized range finder (a few axes, approximate).
+    Sparse input is centred implicitly and never densified.
+
+    Parameters
+    ----------
+    n_components : int, float, "mle" or None, default=None
+        Number of axes kept.  ``None`` keeps ``min(n_samples, n_features)``
+        (one fewer with ARPACK); a float in ``(0, 1)`` keeps the fewest axes
+        whose explained variance exceeds that fraction; ``"mle"`` chooses the
+        dimension with Minka's Bayesian evidence (full/covariance solvers).
+    copy : bool, default=True
+        If False, dense training data are centred in place (overwritten).
+    whiten : bool, default=False
+        Divide the projections by the axis standard deviations so that each
+        output has unit variance (useful before distance-based models).
+    svd_solver : {"auto", "full", "covariance_eigh", "arpack", "randomized"}, \
+            default="auto"
+        ``"auto"`` picks ``covariance_eigh`` for tall data (``n_features <=
+        1000`` and ``n_samples >= 10 * n_features``), ``full`` for small data
+        or ``"mle"``, ``randomized`` when fewer than 80% of the axes are asked
+        for, ``full`` otherwise, and ``arpack`` for sparse input.
+    tol : float, default=0.0
+        ARPACK tolerance on singular values (0 means machine precision).
+    iterated_power : int or "auto", default="auto"
+        Power iterations of the randomized solver; ``"auto"`` is 7 when
+        ``n_components < 0.1 * min(X.shape)`` and 4 otherwise.
+    n_oversamples : int, default=10
+        Extra random vectors of the randomized solver.
+    power_iteration_normalizer : {"auto", "QR", "LU", "none"}, default="auto"
+        Re-orthogonalisation between power iterations (``"auto"``: none for
+        ``iterated_power <= 2``, LU otherwise).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the ARPACK start vector and the randomized test matrix.
+
+    Attributes
+    ----------
+    components_ : ndarray of shape (n_components_, n_features)
+        Principal axes, by decreasing variance; each row's largest-magnitude
+        entry is positive.
+    explained_variance_ : ndarray of shape (n_components_,)
+        Variance along each axis (eigenvalues of the ``ddof=1`` covariance).
+    explained_variance_ratio_ : ndarray of shape (n_components_,)
+        Fraction of the total variance along each axis.
+    singular_values_ : ndarray of shape (n_components_,)
+        Singular values of the centred data.
+    mean_ : ndarray of shape (n_features,)
+        Per-feature mean of the training data.
+    n_components_ : int
+        Number of axes kept.
+    n_samples_ : int
+        Number of training samples.
+    noise_variance_ : float
+        Probabilistic-PCA noise variance: mean variance of the discarded axes.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names seen during fit (only when ``X`` has string column names).
+
+    See Also
+    --------
+    IncrementalPCA : PCA fitted batch by batch for data that do not fit in memory.
+    explained_variance_curve : explained variance and reconstruction error for
+        every number of components.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeep.decomposition import PCA
+    >>> X = np.array([[-1, -1], [-2, -1], [-3, -2], [1, 1], [2, 1], [3, 2]])
+    >>> pca = PCA(n_components=2).fit(X)
+    >>> pca.explained_variance_ratio_.round(4)
+    array([0.9924, 0.0076])
+    >>> pca.transform(X[:1]).round(3)
+    array([[-1.383, -0.294]])
+    """
+
+    _parameter_constraints: dict = {
+        "n_components": [
+            Interval(Integral, 0, None, closed="left"),
+            Interval(RealNotInt, 0, 1, closed="neither"),
+            StrOptions({"mle"}),
+            None,
+        ],
+        "copy": ["boolean"],
+        "whiten": ["boolean"],
+        "svd_solver": [
+            StrOptions({"auto", "full", "covariance_eigh", "arpack", "randomized"})
+        ],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "iterated_power": [
+            StrOptions({"auto"}),
+            Interval(Integral, 0, None, closed="left"),
+        ],
+        "n_oversamples": [Interval(Integral, 1, None, closed="left")],
+        "power_iteration_normalizer": [StrOptions({"auto", "QR", "LU", "none"})],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        n_components=None,
+        *,
+        copy=True,
+        whiten=False,
+        svd_solver="auto",
+        tol=0.0,
+        iterated_power="auto",
+        n_oversamples=10,
+        power_iteration_normalizer="auto",
+        random_state=None,
+    ):
+        self.n_components = n_components
+        self.copy = copy
+        self.whiten = whiten
+        self.svd_solver = svd_solver
+        self.tol = tol
+        self.iterated_power = iterated_power
+        self.n_oversamples = n_oversamples
+        self.power_iteration_normalizer = power_iteration_normalizer
+        self.random_state = random_state
+
+    @fit_context
+    def fit(self, X, y=None):
+        """Fit the principal axes of ``X``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data (CSR/CSC sparse input: ``auto``, ``arpack``,
+            ``covariance_eigh`` and ``randomized`` solvers).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : PCA
+            The fitted estimator.
+        """
+        self._fit(X)
+        return self
+
+    @fit_context
+    def fit_transform(self, X, y=None):
+        """Fit the principal axes of ``X`` and return its projection.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_components_)
+            Projected (and, with ``whiten=True``, whitened) training data.
+        """
+        X, decomposition = self._fit(X)
+        k = self.n_components_
+        if decomposition.U is not None:
+            scores = decomposition.U[:, :k].copy()
+            if self.whiten:
+                scores *= sqrt(X.shape[0] - 1)
+            else:
+                scores *= decomposition.singular_values[:k]
+            return scores
+        if decomposition.centered is not None:
+            return self._project(decomposition.centered, centered=True)
+        return self._project(X, centered=False)
+
+    def _validate_input(self, X):
+        if sp.issparse(X) and self.svd_solver not in _SPARSE_SOLVERS:
+            raise TypeError(
+                'PCA only support sparse inputs with the "arpack" and '
+                f'"covariance_eigh" solvers, while "{self.svd_solver}" was passed '
+                '(skdeep also accepts "randomized" and "auto"). See TruncatedSVD '
+                "for a possible alternative."
+            )
+        return validate_data(
+            self,
+            X,
+            dtype=[np.float64, np.float32],
+            accept_sparse=("csr", "csc"),
+            ensure_min_samples=2,
+            copy=False,
+            force_writeable=not self.copy,
+        )
+
+    def _fit(self, X):
+        """Validate, decompose, and set the fitted attributes; return data too."""
+        X = self._validate_input(X)
+        shape = X.shape
+        solver = self.svd_solver
+        if solver == "auto" and sp.issparse(X):
+            solver = "arpack"
+        n_components = self.n_components
+        if n_components is None:
+            n_components = min(shape) - (solver == "arpack")
+        solver = _resolve_solver(solver, shape, n_components, sp.issparse(X))
+        _check_n_components(n_components, shape, solver)
+        decomposition = self._decompose(X, n_components, solver)
+        self._set_fitted(decomposition, n_components, shape)
+        self._fit_svd_solver = solver
+        return X, decomposition
+
+    def _decompose(self, X, n_components, solver):
+        if solver == "full":
+            return full_svd(X, copy=self.copy)
+        if solver == "covariance_eigh":
+            return covariance_eigh(X)
+        params = {
+            "tol": self.tol,
+            "n_oversamples": self.n_oversamples,
+            "iterated_power": self.iterated_power,
+            "power_iteration_normalizer": self.power_iteration_normalizer,
+        }
+        return truncated_svd(
+            X,
+            n_components,
+            solver=solver,
+            copy=self.copy,
+            params=params,
+            random_state=check_random_state(self.random_state),
+        )
+
+    def _set_fitted(self, decomposition, n_components, shape):
+        n_samples, n_features = shape
+        variance = decomposition.explained_variance
+        total = decomposition.total_variance
+        if total > 0:
+            ratio = variance / total
+        else:
+            warnings.warn(
+                "X has zero variance: every explained variance ratio is set to 0.",
+                UserWarning,
+                stacklevel=4,
+            )
+            ratio = np.zeros_like(variance)
+        k = _n_kept(n_components, decomposition, ratio, n_samples)
+        smallest = min(n_samples, n_features)
+        truncated = decomposition.components.shape[0] < smallest
+        if k >= smallest:
+            noise = 0.0
+        elif truncated:
+            noise = (total - float(variance.sum())) / (smallest - k)
+        else:
+            noise = float(np.mean(variance[k:]))
+        self.n_samples_ = n_samples
+        self.n_components_ = k
+        self.components_ = np.ascontiguousarray(decomposition.components[:k])
+        self.explained_variance_ = variance[:k].copy()
+        self.explained_variance_ratio_ = ratio[:k].copy()
+        self.singular_values_ = decomposition.singular_values[:k].copy()
+        self.mean_ = decomposition.mean
+        self.noise_variance_ = noise
+
+    def score_samples(self, X):
+        """Log-likelihood of each sample under the probabilistic PCA model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data to score.
+
+        Returns
+        -------
+        log_likelihood : ndarray of shape (n_samples,)
+            Gaussian log-density with the covariance of :meth:`get_covariance`
+            (Tipping and Bishop, 1999).
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        residual = X - self.mean_
+        precision = self.get_precision()
+        sign, logdet = np.linalg.slogdet(precision)
+        if sign <= 0:
+            logdet = -np.inf
+        log_likelihood = -0.5 * np.einsum(
+            "ij,ij->i", residual, residual @ precision, optimize=True
+        )
+        log_likelihood -= 0.5 * (X.shape[1] * log(2.0 * np.pi) - logdet)
+        return log_likelihood
+
+    def score(self, X, y=None):
+        """Average log-likelihood of the samples (see :meth:`score_samples`).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data to score.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        log_likelihood : float
+            Mean log-likelihood; higher is better.
+        """
+        return float(np.mean(self.score_samples(X)))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        tags.input_tags.sparse = self.svd_solver in _SPARSE_SOLVERS
+        return tags
