@@ -12,6 +12,7 @@ from sklearn.utils.validation import validate_data
 
 from ..utils import StrOptions, fit_context
 from ._elkan import kmeans_single_elkan
+from ._fit_utils import restore_state_on_error
 from ._k_means_common import is_same_clustering, squared_norms
 from ._kmeans_base import BaseKMeans, check_fit_sample_weight
 from ._lloyd import kmeans_single_lloyd
@@ -132,6 +133,7 @@ class KMeans(BaseKMeans):
         return kmeans_single_elkan if self.algorithm == "elkan" else kmeans_single_lloyd
 
     @fit_context
+    @restore_state_on_error
     def fit(self, X, y=None, sample_weight=None):
         """Compute k-means clustering.
 
