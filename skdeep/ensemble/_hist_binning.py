@@ -57,7 +57,7 @@ class BinMapper:
     --------
     >>> import numpy as np
     >>> mapper = BinMapper(max_bins=3).fit(np.array([[0.0], [1.0], [2.0], [np.nan]]))
-    >>> mapper.transform(np.array([[0.5], [2.0], [np.nan]])).ravel().tolist()
+    >>> mapper.transform(np.array([[0.7], [2.0], [np.nan]])).ravel().tolist()
     [1, 2, 3]
     """
 
