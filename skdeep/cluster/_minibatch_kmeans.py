@@ -196,6 +196,67 @@ class MiniBatchKMeans(BaseKMeans):
                 best_centers, best_inertia = centers, inertia
         return best_centers
 
+    def _run_steps(self, X, sample_weight, centers, batch_size, tol, random_state):
+        """The mini-batch loop of ``fit``; returns the final state."""
+        counts = np.zeros(self.n_clusters, dtype=X.dtype)
+        n_samples = X.shape[0]
+        n_steps = (self.max_iter * n_samples) // batch_size
+        monitor = InertiaMonitor(self, n_samples, batch_size, tol)
+        # Weighted sampling with replacement by inverse CDF (the same draws as
+        # RandomState.choice(p=...), without rebuilding the CDF every step).
+        cdf = np.cumsum((sample_weight / sample_weight.sum()).astype(np.float64))
+        cdf /= cdf[-1]
+        unit_weight = np.ones(batch_size, dtype=X.dtype)
+        since_last = 0
+        for step in range(n_steps):
+            batch = cdf.searchsorted(random_state.random_sample(batch_size), "right")
+            reassign, since_last = self._reassign_due(since_last, counts, batch_size)
+            new_centers, counts, batch_inertia = mini_batch_step(
+                X[batch],
+                unit_weight,
+                centers,
+                counts,
+                random_state,
+                reassign,
+                self.reassignment_ratio,
+                self.verbose,
+            )
+            diff = float(np.sum((new_centers - centers) ** 2)) if tol > 0 else 0.0
+            centers = new_centers
+            if monitor.converged(step, n_steps, diff, batch_inertia):
+                break
+        return centers, counts, since_last, step, monitor
+
+    def _stream_state(self, X, sample_weight, random_state):
+        """Weights, batch size, centres, counts and reassignment clock for
+        ``partial_fit``: initialised on the first call, then carried over."""
+        if hasattr(self, "cluster_centers_"):
+            sample_weight = check_sample_weight(sample_weight, X, dtype=X.dtype)
+            centers = self.cluster_centers_.astype(X.dtype, copy=False)
+            counts = self._counts.astype(X.dtype, copy=False)
+            return (
+                sample_weight,
+                self._batch_size,
+                centers,
+                counts,
+                self._n_since_last_reassign,
+            )
+        sample_weight = check_fit_sample_weight(sample_weight, X)
+        self._check_n_samples(X)
+        self._resolve_n_init()
+        batch_size, init_size = self._batch_and_init_size(X)
+        centers = self._init_centroids(
+            X,
+            squared_norms(X),
+            self._checked_init(X),
+            random_state,
+            sample_weight,
+            init_size=init_size,
+        )
+        self._init_size = init_size
+        counts = np.zeros(self.n_clusters, dtype=X.dtype)
+        return sample_weight, batch_size, centers, counts, 0
+
     @fit_context
     @restore_state_on_error
     @single_threaded_blas
@@ -228,33 +289,10 @@ class MiniBatchKMeans(BaseKMeans):
         centers = self._best_init(
             X, sample_weight, init, n_init, init_size, random_state
         )
-        counts = np.zeros(self.n_clusters, dtype=X.dtype)
+        centers, counts, since_last, step, monitor = self._run_steps(
+            X, sample_weight, centers, batch_size, tol, random_state
+        )
         n_samples = X.shape[0]
-        n_steps = (self.max_iter * n_samples) // batch_size
-        monitor = InertiaMonitor(self, n_samples, batch_size, tol)
-        # Weighted sampling with replacement by inverse CDF (the same draws as
-        # RandomState.choice(p=...), without rebuilding the CDF every step).
-        cdf = np.cumsum((sample_weight / sample_weight.sum()).astype(np.float64))
-        cdf /= cdf[-1]
-        unit_weight = np.ones(batch_size, dtype=X.dtype)
-        since_last = 0
-        for step in range(n_steps):
-            batch = cdf.searchsorted(random_state.random_sample(batch_size), "right")
-            reassign, since_last = self._reassign_due(since_last, counts, batch_size)
-            new_centers, counts, batch_inertia = mini_batch_step(
-                X[batch],
-                unit_weight,
-                centers,
-                counts,
-                random_state,
-                reassign,
-                self.reassignment_ratio,
-                self.verbose,
-            )
-            diff = float(np.sum((new_centers - centers) ** 2)) if tol > 0 else 0.0
-            centers = new_centers
-            if monitor.converged(step, n_steps, diff, batch_inertia):
-                break
         if self.compute_labels:
             labels, inertia = labels_inertia(X, sample_weight, centers)
             self.labels_ = labels
@@ -295,25 +333,9 @@ class MiniBatchKMeans(BaseKMeans):
         random_state = getattr(self, "_random_state", None)
         if random_state is None:
             random_state = check_random_state(self.random_state)
-        if first_call:
-            sample_weight = check_fit_sample_weight(sample_weight, X)
-            self._check_n_samples(X)
-            self._resolve_n_init()
-            batch_size, init_size = self._batch_and_init_size(X)
-            centers = self._init_centroids(
-                X,
-                squared_norms(X),
-                self._checked_init(X),
-                random_state,
-                sample_weight,
-                init_size=init_size,
-            )
-            counts, since_last = np.zeros(self.n_clusters, dtype=X.dtype), 0
-        else:
-            sample_weight = check_sample_weight(sample_weight, X, dtype=X.dtype)
-            batch_size, since_last = self._batch_size, self._n_since_last_reassign
-            centers = self.cluster_centers_.astype(X.dtype, copy=False)
-            counts = self._counts.astype(X.dtype, copy=False)
+        sample_weight, batch_size, centers, counts, since_last = self._stream_state(
+            X, sample_weight, random_state
+        )
         reassign, since_last = self._reassign_due(since_last, counts, batch_size)
         centers, counts, _ = mini_batch_step(
             X,
