@@ -81,20 +81,28 @@ def prepare_centers(centers):
     return minus_two_centers_t, squared_norms(centers)
 
 
-def weighted_sums(X_chunk, labels_chunk, weights_chunk, n_clusters, onehot=None):
-    """Per-cluster sums of ``w * x`` for one chunk, shape (n_clusters, n_features).
+def indicator_product(X, rows_to_clusters, weights, n_clusters):
+    """``M @ X`` for a sparse (n_clusters, n_rows) matrix given column-wise.
 
-    Done as ``onehot.T @ X`` so that BLAS (or sparse matmul) does the work.
+    Column ``r`` of ``M`` holds ``weights[e]`` at row ``rows_to_clusters[e]``
+    for its entries ``e``; every column has the same number of entries
+    (``len(weights) // n_rows``).  A sparse product costs ``O(n_rows x
+    n_features)`` whatever the number of clusters, unlike a dense one-hot GEMM.
     """
-    n_rows = labels_chunk.shape[0]
-    if onehot is None or onehot.shape[0] != n_rows:
-        onehot = np.zeros((n_rows, n_clusters), dtype=weights_chunk.dtype)
-    else:
-        onehot.fill(0)
-    onehot[np.arange(n_rows), labels_chunk] = weights_chunk
-    if sp.issparse(X_chunk):
-        return np.asarray(X_chunk.T @ onehot).T
-    return onehot.T @ X_chunk
+    n_rows = X.shape[0]
+    per_row = weights.shape[0] // max(n_rows, 1)
+    indptr = np.arange(0, per_row * n_rows + 1, per_row)
+    indicator = sp.csc_matrix(
+        (weights.astype(np.float64, copy=False), rows_to_clusters, indptr),
+        shape=(n_clusters, n_rows),
+    )
+    product = indicator @ X
+    return product.toarray() if sp.issparse(product) else np.asarray(product)
+
+
+def weighted_sums(X, labels, weights, n_clusters):
+    """Per-cluster sums of ``w * x``, shape (n_clusters, n_features), float64."""
+    return indicator_product(X, labels, weights, n_clusters)
 
 
 def exact_sq_dist_to_assigned(X, centers, labels):

@@ -8,6 +8,7 @@ import scipy.sparse as sp
 from ._k_means_common import (
     average_centers,
     chunk_size,
+    indicator_product,
     inertia,
     iter_chunks,
     labels_inertia,
@@ -40,26 +41,21 @@ class ClusterSums:
 
     def recompute(self, labels):
         """Rebuild the sums of every cluster from ``labels``."""
-        X, sw, k = self.X, self.sample_weight, self.n_clusters
-        self.sums.fill(0.0)
-        step = chunk_size(X.shape[0], k, X.shape[1], X.dtype.itemsize)
-        onehot = None
-        for rows in iter_chunks(X.shape[0], step):
-            self.sums += weighted_sums(X[rows], labels[rows], sw[rows], k, onehot)
+        self.sums[:] = weighted_sums(
+            self.X, labels, self.sample_weight, self.n_clusters
+        )
 
     def move(self, moved, old_labels, new_labels):
         """Update the sums for samples ``moved`` going from old to new labels."""
         if moved.size == 0:
             return
         weight = self.sample_weight[moved].astype(np.float64)
-        delta = np.zeros((moved.size, self.n_clusters), dtype=np.float64)
-        delta[np.arange(moved.size), new_labels] = weight
-        delta[np.arange(moved.size), old_labels] -= weight
-        rows = self.X[moved]
-        if sp.issparse(rows):
-            self.sums += np.asarray(rows.T @ delta).T
-        else:
-            self.sums += delta.T @ rows
+        # Two entries per moved sample: +w in its new cluster, -w in its old one.
+        clusters = np.column_stack([new_labels, old_labels]).ravel()
+        weights = np.column_stack([weight, -weight]).ravel()
+        self.sums += indicator_product(
+            self.X[moved], clusters, weights, self.n_clusters
+        )
 
     def update(self, labels_old, labels_new):
         """Bring the sums from ``labels_old`` to ``labels_new`` the cheap way."""
