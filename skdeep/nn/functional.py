@@ -179,7 +179,9 @@ ACTIVATIONS = tuple(_FACTORIES) + tuple(_ALIASES)
 
 
 def _relu_backward_inplace(dy, y):
-    dy[y <= 0] = 0
+    # Multiplying by the boolean mask is branch-free: several times faster
+    # than masked assignment (dy[y <= 0] = 0) on random sign patterns.
+    np.multiply(dy, y > 0, out=dy)
     return dy
 
 

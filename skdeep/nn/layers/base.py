@@ -217,7 +217,8 @@ class Layer:
         return self._cache
 
     def __getstate__(self):
-        state = self.__dict__.copy()
+        # Caches and scratch buffers are rebuilt on demand; keep pickles small.
+        state = {k: v for k, v in self.__dict__.items() if not k.startswith("_scratch")}
         state["_cache"] = None
         return state
 
