@@ -251,6 +251,10 @@ class BaseNeuralEstimator(NetworkStateMixin, BaseEstimator):
         keep = incremental and self.__dict__.get("_optimizer") is not None
         optimizer = copy.deepcopy(self._optimizer) if keep else make_optimizer(self)
         schedule = copy.deepcopy(self._schedule) if keep else make_schedule(self)
+        if not keep and not isinstance(self.learning_rate, str):
+            # a schedule object brings its own initial rate
+            rate = getattr(schedule, "learning_rate", None)
+            optimizer.learning_rate = optimizer.learning_rate if rate is None else rate
         pieces = dict(
             network=network,
             loss=loss,

@@ -14,7 +14,6 @@ from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import column_or_1d
-from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import check_is_fitted
 
@@ -38,6 +37,28 @@ def _r2_from_raw(Y, raw, sample_weight, *, link):
     if not np.all(np.isfinite(prediction)):
         return np.nan
     return float(r2_score(Y, prediction, sample_weight=sample_weight))
+
+
+def _class_weight_per_sample(class_weight, y, sample_weight):
+    """Weight of each sample's class; "balanced" counts weighted samples.
+
+    ``"balanced"`` gives class ``c`` the weight ``W / (n_classes * W_c)`` with
+    ``W_c`` the total sample weight of class ``c``, so that weighting a sample
+    by ``k`` stays equivalent to repeating it ``k`` times.
+    """
+    labels, inverse = np.unique(y, return_inverse=True)
+    if isinstance(class_weight, str):
+        weights = None if sample_weight is None else sample_weight
+        totals = np.bincount(inverse, weights=weights, minlength=len(labels))
+        per_class = np.divide(
+            totals.sum(),
+            len(labels) * totals,
+            out=np.zeros(len(labels)),
+            where=totals > 0,
+        )
+    else:
+        per_class = np.array([float(class_weight.get(c, 1.0)) for c in labels])
+    return per_class[inverse]
 
 
 def _as_1d_if_column(y):
@@ -109,17 +130,16 @@ class NeuralClassifierMixin(ClassifierMixin):
         class_weight = getattr(self, "class_weight", None)
         if class_weight is None:
             return sample_weight
-        if isinstance(class_weight, str) and incremental:
+        y = _as_1d_if_column(y)
+        columns = y.T if y.ndim == 2 else [y]
+        if y.ndim == 2 and isinstance(class_weight, dict):
             raise ValueError(
-                "class_weight 'balanced' is not supported for partial_fit. Compute "
-                "the weights once with sklearn.utils.class_weight.compute_class_weight"
-                "('balanced', classes=classes, y=y) on a large enough sample of the "
-                "targets and pass them as a dict in class_weight."
+                "A class_weight dict is not supported for multilabel targets; use "
+                "class_weight='balanced' or sample_weight."
             )
-        if head_state["_label_binarizer"].y_type_ == "multilabel-indicator":
-            raise ValueError("class_weight is not supported for multilabel targets.")
-        per_sample = compute_sample_weight(class_weight, _as_1d_if_column(y))
-        per_sample = per_sample.astype(X.dtype)
+        per_sample = np.ones(X.shape[0], dtype=X.dtype)
+        for column in columns:  # one factor per output, as sklearn multi-output
+            per_sample *= _class_weight_per_sample(class_weight, column, sample_weight)
         return per_sample if sample_weight is None else sample_weight * per_sample
 
     def _stratification(self, Y):

@@ -197,8 +197,10 @@ MLPClassifier.__doc__ = (
 
     class_weight : dict, "balanced" or None, default=None
         Weights ``{class: weight}`` multiplied into ``sample_weight``;
-        ``"balanced"`` uses ``n_samples / (n_classes * bincount(y))``
-        (not with :meth:`partial_fit`).
+        ``"balanced"`` uses ``n_samples / (n_classes * bincount(y))`` with
+        weighted counts (per output for multilabel targets). :meth:`partial_fit`
+        balances each batch on its own; pass a dict computed on a sample of
+        the stream for stable weights.
 """
     + _ATTRIBUTES_DOC
     + """

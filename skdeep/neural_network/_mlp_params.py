@@ -246,7 +246,7 @@ class MLPNetworkMixin:
         for units, rate in zip(sizes, self._dropout_rates(len(sizes))):
             layers.append(Dense(units, kernel_initializer=kernel_init))
             if self.batch_normalization:
-                layers.append(nn.BatchNormalization())
+                layers.append(nn.BatchNormalization(momentum=0.9))
             layers.append(Activation(self.activation))
             if rate > 0:
                 layers.append(nn.Dropout(rate))
