@@ -19,7 +19,7 @@ from sklearn.metrics import pairwise_distances
 # Pair arrays are stored at once when they are expected to take less than this
 # many bytes; beyond it the pairs are regenerated in chunks on every pass.
 MAX_STORED_PAIR_BYTES = 2**28
-_BLOCK_ENTRIES = 2**21  # entries of one (chunk, n) distance block
+_BLOCK_ENTRIES = 2**20  # entries of one (chunk, n) distance block
 _TREE_MAX_FEATURES = 16
 _MINKOWSKI_P = {
     "euclidean": 2.0,
