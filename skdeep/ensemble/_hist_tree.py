@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._hist_tree_nodes import HistTree, NodeStore
+from ._hist_tree_sparse import sparse_best_splits
 from ._hist_tree_split import SplitResult, best_splits
 
 __all__ = ["HistTree", "TreeParams", "grow_tree"]
@@ -75,20 +76,26 @@ class _Grower:
         self.parent_hists = {}
 
     # -- histogram and split search ------------------------------------------
+    def _cell_index(self, node_ids):
+        """Rows of ``node_ids`` (None: all) and their flat histogram cells."""
+        data = self.data
+        k, fb = len(node_ids), data.n_features * data.n_bins
+        if k == 1 and self.nodes.count == 1:  # the root: every row, no gather
+            return None, data.base
+        local = np.full(self.nodes.count, -1, dtype=np.intp)
+        local[node_ids] = np.arange(k)
+        row_local = local[self.sample_node]
+        rows = np.flatnonzero(row_local >= 0)
+        index = data.base[rows]
+        index += (row_local[rows] * fb)[:, None]
+        return rows, index
+
     def histograms(self, node_ids):
         """Gradient, hessian and count histograms, shape (k, 3, F, B)."""
         data = self.data
         k, n_features = len(node_ids), data.n_features
         fb = n_features * data.n_bins
-        if k == 1 and self.nodes.count == 1:  # the root: every row, no gather
-            rows, index = None, data.base
-        else:
-            local = np.full(self.nodes.count, -1, dtype=np.intp)
-            local[node_ids] = np.arange(k)
-            row_local = local[self.sample_node]
-            rows = np.flatnonzero(row_local >= 0)
-            index = data.base[rows]
-            index += (row_local[rows] * fb)[:, None]
+        rows, index = self._cell_index(node_ids)
         flat = index.ravel()
         hist = np.empty((3, k * fb))
         # One weight per (row, feature) entry: a broadcast copy is much
@@ -138,10 +145,30 @@ class _Grower:
             self.parent_hists.pop(int(self.nodes.parent[node]), None)
         return hist
 
+    def _sparse_evaluate(self, node_ids):
+        rows, index = self._cell_index(node_ids)
+        found = sparse_best_splits(
+            index.ravel(),
+            self.g if rows is None else self.g[rows],
+            self.h if rows is None else self.h[rows],
+            self.h[0] if self.uniform_hessian else None,
+            (len(node_ids), self.data.n_features, self.data.n_bins),
+            self.nodes.totals(node_ids),
+            self.params,
+            self._feature_mask,
+        )
+        self._keep_valid(node_ids, found)
+
     def evaluate(self, node_ids):
         """Find the best split of each node in ``node_ids``."""
         per_node = self.data.n_features * self.data.n_bins
         chunk = max(1, _HISTOGRAM_BUDGET // per_node)
+        n_rows = self.nodes.n_node_samples[node_ids].sum()
+        if len(node_ids) * self.data.n_bins > 2 * n_rows:
+            # Mostly empty dense histograms: search the occupied cells only.
+            self.parent_hists.clear()
+            self._sparse_evaluate(node_ids)
+            return
         if len(node_ids) > chunk:
             # Too many nodes to keep histograms: chunks, no subtraction.
             self.parent_hists.clear()
@@ -163,18 +190,20 @@ class _Grower:
             hist[:, 2],
             totals=self.nodes.totals(ids),
             params=self.params,
-            feature_mask=self._feature_mask(hist[:, 2]),
+            feature_mask=self._feature_mask(np.count_nonzero(hist[:, 2], axis=2) <= 1),
         )
         self._keep_valid(ids, found)
 
-    def _feature_mask(self, count_hist):
-        """Features each node may split on (``max_features`` sampling)."""
+    def _feature_mask(self, constant):
+        """Features each node may split on (``max_features`` sampling).
+
+        ``constant`` (k, n_features) flags features with a single occupied
+        bin in the node: as in scikit-learn they do not use up the budget.
+        """
         max_features = self.params.max_features
-        k, n_features, _ = count_hist.shape
+        k, n_features = constant.shape
         if max_features is None or max_features >= n_features:
             return None
-        # As in scikit-learn, constant features do not use up the budget.
-        constant = np.count_nonzero(count_hist, axis=2) <= 1
         priority = self.rng.random_sample((k, n_features)) + constant
         rank = np.argsort(np.argsort(priority, axis=1), axis=1)
         return rank < max_features

@@ -158,3 +158,49 @@ def test_binning_uses_quantiles_and_reserves_a_missing_bin():
     counts = np.bincount(binned[~np.isnan(X[:, 0]), 0])
     # Quantile bins hold (nearly) equal numbers of samples.
     assert counts.size == 16 and counts.min() > 0.8 * counts.mean()
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("uniform", [True, False])
+def test_sparse_search_equals_dense_search(seed, uniform):
+    from skdeep.ensemble._hist_tree import _Grower
+    from skdeep.ensemble._hist_tree_sparse import sparse_best_splits
+    from skdeep.ensemble._hist_tree_split import best_splits
+
+    rng = np.random.RandomState(seed)
+    X = rng.randint(0, 30, size=(120, 5)).astype(float)
+    X[rng.rand(*X.shape) < 0.1] = np.nan
+    y = rng.randn(120)
+    w = np.ones(120) if uniform else rng.uniform(0.5, 2, 120)
+    data, _ = _binned(X)
+    params = TreeParams(max_depth=2, min_samples_leaf=3)
+    grower = _Grower(data, -w * y, w, params, np.random.RandomState(0))
+    grower.sample_node = rng.randint(0, 3, size=120)  # three fake nodes
+    grower.nodes.count = 3
+    nodes = np.arange(3)
+    counts = np.bincount(grower.sample_node, minlength=3)
+    grower.nodes.n_node_samples[:3] = counts
+    grower.nodes.grad_sum[:3] = np.bincount(grower.sample_node, -w * y, minlength=3)
+    grower.nodes.weighted_n_node_samples[:3] = np.bincount(
+        grower.sample_node, w, minlength=3
+    )
+    hist = grower.histograms(nodes)
+    totals = grower.nodes.totals(nodes)
+    dense = best_splits(
+        hist[:, 0], hist[:, 1], hist[:, 2], totals=totals, params=params
+    )
+    _, index = grower._cell_index(nodes)
+    sparse = sparse_best_splits(
+        index.ravel(),
+        grower.g,
+        grower.h,
+        grower.h[0] if grower.uniform_hessian else None,
+        (3, data.n_features, data.n_bins),
+        totals,
+        params,
+        lambda constant: None,
+    )
+    for field in ("feature", "bin", "missing_left", "count_left"):
+        np.testing.assert_array_equal(getattr(sparse, field), getattr(dense, field))
+    for field in ("gain", "grad_left", "hess_left"):
+        np.testing.assert_allclose(getattr(sparse, field), getattr(dense, field))

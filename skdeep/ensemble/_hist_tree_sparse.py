@@ -1,0 +1,152 @@
+"""Split search on *sparse* histograms, for rounds with many small nodes.
+
+Deep in a tree most nodes hold far fewer samples than there are bins, so a
+dense (nodes, features, bins) histogram is mostly zeros and its size, not the
+data, dominates the cost.  Here only the occupied cells are kept: the flat
+cell index ``node * F * B + feature * B + bin`` of every (row, feature) entry
+is sorted once (``np.unique``), the statistics of each occupied cell are
+bincounts over the inverse index, and cumulative sums run within each
+(node, feature) segment.  The result is the same split as the dense search.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._hist_tree_split import SplitResult, _score
+
+__all__ = ["sparse_best_splits"]
+
+
+def _segment_starts(keys):
+    """Start index of every run of equal values in sorted ``keys``."""
+    return np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+
+
+#: Up to this many cells, occupied cells are found with a dense bincount
+#: (cheap memory writes); beyond it by sorting the entries (np.unique).
+_DENSE_CELL_LIMIT = 1 << 22
+
+
+def _cell_statistics(flat, g, h, n_features, n_cells):
+    """Occupied cells (sorted) and their gradient, hessian and count sums."""
+    if n_cells <= _DENSE_CELL_LIMIT:
+        all_counts = np.bincount(flat, minlength=n_cells)
+        cells = np.flatnonzero(all_counts)
+        index, size, count = flat, n_cells, all_counts[cells]
+    else:
+        cells, index = np.unique(flat, return_inverse=True)
+        size = cells.size
+        count = np.bincount(index, minlength=size)
+    weights = np.empty((g.size, n_features))
+
+    def cell_sums(values):
+        weights[...] = values[:, None]
+        sums = np.bincount(index, weights=weights.ravel(), minlength=size)
+        return sums[cells] if size == n_cells else sums
+
+    grad = cell_sums(g)
+    hess = None if h is None else cell_sums(h)
+    return cells, grad, hess, count.astype(np.float64)
+
+
+def _left_sums(values, group, group_first, is_missing):
+    """Within-(node, feature) cumulative sums over the non-missing bins, plus
+    the missing-bin sum of each entry's group."""
+    non_missing = np.where(is_missing, 0.0, values)
+    cumulative = np.cumsum(non_missing)
+    before = np.r_[0.0, cumulative][group_first]
+    left = cumulative - before[group]
+    missing = np.zeros(group_first.size)
+    missing[group[is_missing]] = values[is_missing]
+    return left, missing[group]
+
+
+def sparse_best_splits(flat, g, h, uniform_h, node_shape, totals, params, mask_fn):
+    """Best split of ``k`` nodes from the flat cell indices of their rows.
+
+    Parameters
+    ----------
+    flat : ndarray of int of shape (n_rows * n_features,)
+        Cell index ``local_node * F * B + feature * B + bin`` of each entry.
+    g, h : ndarray of shape (n_rows,)
+        Gradients and hessians of the rows (``h`` unused if ``uniform_h``).
+    uniform_h : float or None
+        The common hessian when all rows share it.
+    node_shape : tuple (k, n_features, n_bins)
+    totals : tuple of three ndarray of shape (k,)
+        Gradient sum, hessian sum and count of each node.
+    params : TreeParams
+    mask_fn : callable
+        ``mask_fn(constant)`` with ``constant`` of shape (k, n_features)
+        returns the allowed-feature mask (or None).
+
+    Returns
+    -------
+    SplitResult
+    """
+    k, n_features, n_bins = node_shape
+    cells, grad, hess, count = _cell_statistics(
+        flat,
+        g,
+        None if uniform_h is not None else h,
+        n_features,
+        k * n_features * n_bins,
+    )
+    if uniform_h is not None:
+        hess = count * uniform_h
+    group_key = cells // n_bins  # local_node * F + feature
+    bins = cells % n_bins
+    is_missing = bins == n_bins - 1
+    group_first = _segment_starts(group_key)
+    occupied = np.diff(np.r_[group_first, cells.size])
+    group = np.repeat(np.arange(group_first.size), occupied)
+    node, feature = group_key // n_features, group_key % n_features
+    constant = np.zeros((k, n_features), dtype=bool)
+    keys = group_key[group_first]
+    constant[keys // n_features, keys % n_features] = occupied <= 1
+    allowed = mask_fn(constant)
+
+    stats = [_left_sums(v, group, group_first, is_missing) for v in (grad, hess, count)]
+    g_tot, h_tot, c_tot = (t[node] for t in totals)
+    l2 = params.l2_regularization
+    parent_score = _score(g_tot, h_tot, l2)
+    gains, lefts = [], []
+    for direction in (0, 1):  # 0: missing right, 1: missing left
+        g_l, h_l, c_l = (left + direction * miss for left, miss in stats)
+        g_r, h_r, c_r = g_tot - g_l, h_tot - h_l, c_tot - c_l
+        gain = _score(g_l, h_l, l2) + _score(g_r, h_r, l2) - parent_score
+        valid = ~is_missing & (c_l >= params.min_samples_leaf)
+        valid &= (c_r >= params.min_samples_leaf) & (h_l > 0) & (h_r > 0)
+        if params.min_weight_leaf > 0:
+            valid &= (h_l >= params.min_weight_leaf) & (h_r >= params.min_weight_leaf)
+        if allowed is not None:
+            valid &= allowed[node, feature]
+        gains.append(np.where(valid, gain, -np.inf))
+        lefts.append((g_l, h_l, c_l))
+    gain = np.column_stack(gains).ravel()  # order: (node, feature, bin, direction)
+    entry_node = np.repeat(node, 2)
+    node_first = _segment_starts(entry_node)
+    finite = np.where(np.isfinite(gain), np.abs(gain), 0.0)
+    scale = np.maximum.reduceat(finite, node_first)
+    scale = np.where(scale > 0, scale, 1.0)
+    quantized = np.round(gain / scale[entry_node], 9)
+    best_value = np.maximum.reduceat(quantized, node_first)
+    hits = np.flatnonzero(quantized == best_value[entry_node])
+    _, first_hit = np.unique(entry_node[hits], return_index=True)
+    best = hits[first_hit]
+    entry, direction = best // 2, best % 2
+    g_l = np.where(direction == 1, lefts[1][0][entry], lefts[0][0][entry])
+    h_l = np.where(direction == 1, lefts[1][1][entry], lefts[0][1][entry])
+    c_l = np.where(direction == 1, lefts[1][2][entry], lefts[0][2][entry])
+    has_missing = stats[2][1][entry] > 0
+    larger_left = c_l >= totals[2] - c_l
+    return SplitResult(
+        gain=gain[best],
+        feature=feature[entry],
+        bin=bins[entry],
+        missing_left=np.where(has_missing, direction == 1, larger_left),
+        grad_left=g_l,
+        hess_left=h_l,
+        count_left=c_l,
+    )
