@@ -137,6 +137,7 @@ class BaseGradientBoosting(BaseEstimator):
             min_impurity_decrease=self.min_impurity_decrease * total_weight,
             l2_regularization=self.l2_regularization,
             max_features=max_features,
+            ccp_alpha=self.ccp_alpha,
         )
 
     def _fit_init(self, loss, X, y, sample_weight, weighted):

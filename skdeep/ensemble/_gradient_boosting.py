@@ -59,8 +59,8 @@ _COMMON_PARAMETERS_DOC = """
     tol : float, default=1e-4
         Tolerance of early stopping.
     ccp_alpha : float, default=0.0
-        Accepted for compatibility; pruning is not applied (must stay 0 for
-        exact scikit-learn semantics, any value is accepted).
+        Complexity parameter of minimal cost-complexity pruning, applied to
+        every tree after it is grown (0: no pruning).
     max_bins : int, default=255
         Maximum number of quantile bins per feature (skdeep addition); with
         fewer distinct values than this, split search is exact.

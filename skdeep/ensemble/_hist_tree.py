@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._hist_tree_nodes import HistTree, NodeStore
+from ._hist_tree_prune import prune_tree
 from ._hist_tree_sparse import sparse_best_splits
 from ._hist_tree_split import SplitResult, best_splits
 
@@ -52,6 +53,7 @@ class TreeParams:
     min_impurity_decrease: float = 0.0
     l2_regularization: float = 0.0
     max_features: int | None = None
+    ccp_alpha: float = 0.0
 
 
 class _Grower:
@@ -331,6 +333,9 @@ def grow_tree(data, gradients, hessians, params=None, rng=None, return_leaves=Fa
     params = TreeParams() if params is None else params
     rng = np.random.RandomState(0) if rng is None else rng
     tree, leaves = _Grower(data, gradients, hessians, params, rng).grow()
+    if params.ccp_alpha > 0:
+        tree = prune_tree(tree, params.ccp_alpha)
+        leaves = tree.apply_binned(data.binned, data.missing_bin)
     return (tree, leaves) if return_leaves else tree
 
 

@@ -136,6 +136,7 @@ class HistTree:
     def __init__(self, **arrays):
         for name, array in arrays.items():
             setattr(self, name, array)
+        self.array_names = tuple(arrays)
         self.node_count = self.value.size
         self.max_depth = int(self.depth.max()) if self.node_count else 0
 

@@ -11,11 +11,9 @@ from __future__ import annotations
 import time
 
 import numpy as np
-import scipy.sparse as sp
 from joblib import Parallel, delayed, effective_n_jobs
 
-from ._perceptron_kernel import WindowSizer, perceptron_epoch
-from ._perceptron_penalty import L1Truncation
+from ._perceptron_kernel import L1Truncation, WindowSizer, perceptron_epoch
 
 __all__ = ["ProblemSet", "train_problems"]
 
@@ -103,7 +101,7 @@ def _train_sequential(X, problems, coef, intercept, settings, rng):
     state = _StoppingState(n_problems, settings["tol"], settings["n_iter_no_change"])
     n_iter = np.zeros(n_problems, dtype=int)
     active = np.arange(n_problems)
-    sizer = WindowSizer(max_length=1024 if sp.issparse(X) else 4096)
+    sizer = WindowSizer()
     l1 = None
     if settings["l1_step"]:
         l1 = L1Truncation(coef.shape, settings["l1_step"], coef.dtype)

@@ -204,3 +204,18 @@ def test_sparse_search_equals_dense_search(seed, uniform):
         np.testing.assert_array_equal(getattr(sparse, field), getattr(dense, field))
     for field in ("gain", "grad_left", "hess_left"):
         np.testing.assert_allclose(getattr(sparse, field), getattr(dense, field))
+
+
+@pytest.mark.parametrize("ccp_alpha", [0.01, 0.05, 0.3])
+def test_cost_complexity_pruning_matches_sklearn(ccp_alpha):
+    rng = np.random.RandomState(0)
+    X = rng.randint(0, 10, size=(300, 3)).astype(float)
+    y = np.sin(X[:, 0]) + 0.5 * X[:, 1] + rng.randn(300)
+    data, mapper = _binned(X)
+    params = TreeParams(max_depth=6, ccp_alpha=ccp_alpha)
+    tree = grow_tree(data, -y, np.ones(300), params)
+    reference = DecisionTreeRegressor(max_depth=6, ccp_alpha=ccp_alpha).fit(X, y)
+    assert tree.node_count == reference.tree_.node_count
+    assert tree.node_count < grow_tree(data, -y, np.ones(300)).node_count * 10
+    pred = tree.predict_binned(data.binned, mapper.missing_bin_)
+    np.testing.assert_allclose(pred, reference.predict(X), atol=1e-10)
