@@ -14,6 +14,17 @@ from ._gb_base import BaseGradientBoosting
 
 __all__ = ["GradientBoostingClassifier", "GradientBoostingRegressor"]
 
+
+class _HasMethods(HasMethods):
+    # scikit-learn's wording ("'fit' and 'predict'"), which its tests match.
+    def __str__(self):
+        names = [repr(m) for m in self.methods]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1])
+        if len(names) > 1:
+            listed += f" and {names[-1]}"
+        return f"an object implementing {listed}"
+
+
 _COMMON_PARAMETERS_DOC = """
     learning_rate : float, default=0.1
         Shrinkage: each tree's contribution is multiplied by it.
@@ -102,7 +113,7 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
     _parameter_constraints: dict = {
         **BaseGradientBoosting._parameter_constraints,
         "loss": [StrOptions({"log_loss", "exponential"})],
-        "init": [StrOptions({"zero"}), None, HasMethods(["fit", "predict_proba"])],
+        "init": [StrOptions({"zero"}), None, _HasMethods(["fit", "predict_proba"])],
     }
 
     def __init__(
@@ -262,7 +273,7 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
     _parameter_constraints: dict = {
         **BaseGradientBoosting._parameter_constraints,
         "loss": [StrOptions({"squared_error", "absolute_error", "huber", "quantile"})],
-        "init": [StrOptions({"zero"}), None, HasMethods(["fit", "predict"])],
+        "init": [StrOptions({"zero"}), None, _HasMethods(["fit", "predict"])],
         "alpha": [Interval(Real, 0.0, 1.0, closed="neither")],
     }
 
