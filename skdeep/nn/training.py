@@ -186,6 +186,23 @@ def _run_epoch(network, loss, optimizer, data, batch_size, epoch):
     return total_loss / total_weight if total_weight else 0.0
 
 
+def _in_network_dtype(network, X, y, sample_weight, validation):
+    """Cast float inputs once to the network's dtype (float32 stays float32)."""
+    dtype = getattr(network, "dtype", None)
+
+    def cast(array):
+        if array is None or dtype is None or not hasattr(array, "dtype"):
+            return array
+        if array.dtype.kind == "f" and array.dtype != dtype:
+            return array.astype(dtype)
+        return array
+
+    if validation is not None:
+        X_val, y_val, sw_val = validation
+        validation = (cast(X_val), cast(y_val), cast(sw_val))
+    return cast(X), cast(y), cast(sample_weight), validation
+
+
 def _shuffled(X, y, w, rng):
     order = rng.permutation(X.shape[0])
     return X[order], y[order], None if w is None else w[order]
@@ -326,6 +343,9 @@ def train(
     """
     _check_training_inputs(
         X, y, sample_weight, early_stopping, validation, validation_scorer
+    )
+    X, y, sample_weight, validation = _in_network_dtype(
+        network, X, y, sample_weight, validation
     )
     history = History() if history is None else history
     history.stopped = history.interrupted = False

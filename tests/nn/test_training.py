@@ -299,3 +299,17 @@ def test_float32_training_stays_float32():
     )
     assert all(w.dtype == np.float32 for w in net.get_weights())
     assert history.loss[-1] < history.loss[0]
+    seen = []
+    net.layers[0].forward = lambda x, training=False: (
+        seen.append(x.dtype) or (nn.Dense.forward(net.layers[0], x, training))
+    )
+    nn.train(
+        net,
+        nn.SquaredError(),
+        nn.Adam(0.01),
+        X,
+        y,
+        max_epochs=1,
+        rng=np.random.default_rng(0),
+    )
+    assert set(seen) == {np.dtype(np.float32)}
