@@ -136,9 +136,20 @@ def _kmeans_plusplus(
     centers = np.empty((n_clusters, n_features), dtype=X.dtype)
     indices = np.full(n_clusters, -1, dtype=int)
 
+    # float32 distances lose digits to cancellation in ||x||² - 2x·c + ||c||²;
+    # computing them in float64 (as scikit-learn does) keeps the draws stable.
+    X_dist, norms = X, x_squared_norms
+    if X.dtype == np.float32:
+        X_dist = X.astype(np.float64)
+        norms = squared_norms(X_dist)
+
+    def sq_distances_to(rows):
+        dist = _sq_distances_to(rows.astype(X_dist.dtype, copy=False), X_dist, norms)
+        return dist.astype(X.dtype, copy=False)
+
     first = random_state.choice(n_samples, p=sample_weight / sample_weight.sum())
     centers[0], indices[0] = _row(X, first), first
-    closest_sq = _sq_distances_to(centers[:1], X, x_squared_norms)[0]
+    closest_sq = sq_distances_to(centers[:1])[0]
     potential = closest_sq @ sample_weight
 
     for c in range(1, n_clusters):
@@ -149,7 +160,7 @@ def _kmeans_plusplus(
         np.clip(candidates, None, n_samples - 1, out=candidates)
         rows = X[candidates]
         rows = rows.toarray() if sp.issparse(rows) else rows
-        trial_sq = _sq_distances_to(rows, X, x_squared_norms)
+        trial_sq = sq_distances_to(rows)
         np.minimum(closest_sq, trial_sq, out=trial_sq)
         trial_potentials = trial_sq @ sample_weight
         best = int(np.argmin(trial_potentials))
