@@ -109,6 +109,20 @@ class Optimizer:
     slots : dict of int to dict
         Per-parameter state (velocities, moments), keyed by the parameter's
         position in the list given to :meth:`step`.
+
+    Examples
+    --------
+    A new rule only implements ``_update`` (here sign descent):
+
+    >>> import numpy as np
+    >>> from skdeep.nn import Parameter
+    >>> class SignDescent(Optimizer):
+    ...     def _update(self, index, param, grad):
+    ...         param.value -= self.learning_rate * np.sign(grad)
+    >>> p = Parameter(np.array([1.0, 1.0])); p.grad = np.array([3.0, -0.1])
+    >>> SignDescent(0.5, clipvalue=1.0).step([p])
+    >>> p.value.tolist()
+    [0.5, 1.5]
     """
 
     def __init__(
@@ -185,6 +199,15 @@ def apply_max_norm(parameters, max_norm):
 
     The norm of each output unit (last axis) over all other axes is capped at
     ``max_norm``; vectors already inside the ball are untouched.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeep.nn import Parameter
+    >>> p = Parameter(np.array([[3.0, 0.1], [4.0, 0.0]]))
+    >>> apply_max_norm([p], 1.0)
+    >>> np.linalg.norm(p.value, axis=0).round(6).tolist()
+    [1.0, 0.1]
     """
     for p in parameters:
         if not p.regularize or p.value.ndim < 2:

@@ -223,7 +223,13 @@ INPLACE = {
 
 
 def canonical_activation_name(name):
-    """Resolve aliases (``"sigmoid"`` -> ``"logistic"``); raise on unknown names."""
+    """Resolve aliases (``"sigmoid"`` -> ``"logistic"``); raise on unknown names.
+
+    Examples
+    --------
+    >>> canonical_activation_name("silu")
+    'swish'
+    """
     name = _ALIASES.get(name, name)
     if name not in _FACTORIES:
         raise ValueError(

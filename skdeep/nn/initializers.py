@@ -48,6 +48,13 @@ def orthogonal(shape, fan_in, fan_out, rng, dtype=np.float64):
 
     Keeps the norm of vectors it multiplies, which is why recurrent kernels use
     it: repeated multiplication neither explodes nor vanishes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> q = orthogonal((4, 4), 4, 4, np.random.default_rng(0))
+    >>> bool(np.allclose(q.T @ q, np.eye(4)))
+    True
     """
     rows = int(np.prod(shape[:-1])) if len(shape) > 1 else 1
     cols = shape[-1]
@@ -60,12 +67,24 @@ def orthogonal(shape, fan_in, fan_out, rng, dtype=np.float64):
 
 
 def zeros(shape, fan_in, fan_out, rng, dtype=np.float64):
-    """All zeros (biases, BatchNorm offsets)."""
+    """All zeros (biases, BatchNorm offsets).
+
+    Examples
+    --------
+    >>> zeros((2,), 1, 2, None).tolist()
+    [0.0, 0.0]
+    """
     return np.zeros(shape, dtype=dtype)
 
 
 def ones(shape, fan_in, fan_out, rng, dtype=np.float64):
-    """All ones (BatchNorm scales)."""
+    """All ones (BatchNorm scales).
+
+    Examples
+    --------
+    >>> ones((2,), 1, 2, None).tolist()
+    [1.0, 1.0]
+    """
     return np.ones(shape, dtype=dtype)
 
 

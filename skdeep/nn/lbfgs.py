@@ -15,7 +15,7 @@ import scipy.optimize
 
 from .optimizers import add_penalty_gradient, penalty_value
 
-__all__ = ["train_lbfgs"]
+__all__ = ["lbfgs_objective", "train_lbfgs"]
 
 
 def _unpack(theta, parameters):
@@ -44,6 +44,31 @@ def _record_iteration(history, value, seconds):
     if value < history.best_loss:
         history.best_loss = float(value)
         history.best_epoch = len(history.loss) - 1
+
+
+def lbfgs_objective(
+    network, loss, X, y, *, sample_weight=None, l2=0.0, l1=0.0, parameters=None
+):
+    """``theta -> (loss, gradient)`` over ``parameters`` packed in order.
+
+    ``parameters`` defaults to ``network.parameters()``; each call writes
+    ``theta`` into them, runs one full-batch forward/backward pass and returns
+    the penalised loss and the packed float64 gradient.
+    """
+    parameters = network.parameters() if parameters is None else list(parameters)
+    n_samples = X.shape[0] if sample_weight is None else float(np.sum(sample_weight))
+    gradient = np.empty(sum(p.value.size for p in parameters), dtype=np.float64)
+
+    def objective(theta):
+        _unpack(theta, parameters)
+        raw = network.forward(X, training=True)
+        value, raw_gradient = loss.value_and_gradient(y, raw, sample_weight)
+        network.backward_params(raw_gradient)
+        value += penalty_value(parameters, l2=l2, l1=l1, n_samples=n_samples)
+        add_penalty_gradient(parameters, l2=l2, l1=l1, n_samples=n_samples)
+        return float(value), _pack_gradients(parameters, gradient).copy()
+
+    return objective
 
 
 def train_lbfgs(
@@ -104,19 +129,15 @@ def train_lbfgs(
     array([1., 3., 5.])
     """
     parameters = network.parameters()
-    n_samples = X.shape[0] if sample_weight is None else float(np.sum(sample_weight))
-    gradient = np.empty(sum(p.value.size for p in parameters), dtype=np.float64)
+    objective = lbfgs_objective(
+        network, loss, X, y, sample_weight=sample_weight, l2=l2, l1=l1
+    )
     last = {"value": np.nan, "iterations": 0}
 
-    def objective(theta):
-        _unpack(theta, parameters)
-        raw = network.forward(X, training=True)
-        value, raw_gradient = loss.value_and_gradient(y, raw, sample_weight)
-        network.backward_params(raw_gradient)
-        value += penalty_value(parameters, l2=l2, l1=l1, n_samples=n_samples)
-        add_penalty_gradient(parameters, l2=l2, l1=l1, n_samples=n_samples)
-        last["value"] = float(value)
-        return last["value"], _pack_gradients(parameters, gradient).copy()
+    def tracked_objective(theta):
+        value, gradient = objective(theta)
+        last["value"] = value
+        return value, gradient
 
     start = time.perf_counter()
 
@@ -132,7 +153,7 @@ def train_lbfgs(
 
     theta0 = np.concatenate([p.value.ravel() for p in parameters]).astype(np.float64)
     result = scipy.optimize.minimize(
-        objective,
+        tracked_objective,
         theta0,
         method="L-BFGS-B",
         jac=True,

@@ -56,6 +56,19 @@ class Loss:
     Subclasses implement ``link``, ``_per_sample(y, raw)`` (the unweighted
     loss of each row, shape ``(n_samples,)``) and
     ``_unscaled_gradient(y, raw)`` (the gradient of each row's loss).
+
+    Examples
+    --------
+    A quartic loss, ``l_i = sum_k (raw - y)^4``:
+
+    >>> import numpy as np
+    >>> class Quartic(Loss):
+    ...     def _per_sample(self, y, raw):
+    ...         return ((raw - y) ** 4).sum(axis=1)
+    ...     def _unscaled_gradient(self, y, raw):
+    ...         return 4 * (raw - y) ** 3
+    >>> Quartic().gradient(np.zeros((2, 1)), np.ones((2, 1))).ravel().tolist()
+    [2.0, 2.0]
     """
 
     def link(self, raw):

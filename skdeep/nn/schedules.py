@@ -26,7 +26,23 @@ __all__ = [
 
 
 class Schedule:
-    """Base class; :attr:`learning_rate` is the initial rate."""
+    """Base class; :attr:`learning_rate` is the initial rate.
+
+    Subclasses implement ``__call__(epoch, history) -> learning_rate``; set
+    ``_rate_depends_on_epoch = True`` when the first epoch's rate comes from
+    the schedule rather than the optimizer.
+
+    Examples
+    --------
+    >>> class Halving(Schedule):
+    ...     _rate_depends_on_epoch = True
+    ...     def __init__(self, learning_rate):
+    ...         self.learning_rate = learning_rate
+    ...     def __call__(self, epoch, history):
+    ...         return self.learning_rate / 2 ** (epoch + 1)
+    >>> Halving(1.0).initial_rate(), Halving(1.0)(1, None)
+    (1.0, 0.25)
+    """
 
     _rate_depends_on_epoch = False
 

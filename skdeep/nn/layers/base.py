@@ -91,6 +91,22 @@ class Layer:
     input_shape, output_shape : tuple of int
         Shapes without the batch axis.
     dtype : numpy dtype
+
+    Examples
+    --------
+    A layer that doubles its input, with its derivative beside it:
+
+    >>> import numpy as np
+    >>> class Double(Layer):
+    ...     def forward(self, x, training=False):
+    ...         return 2 * x
+    ...     def backward(self, dy):
+    ...         return 2 * dy
+    >>> layer = Double()
+    >>> layer.build((3,), np.random.default_rng(0))
+    (3,)
+    >>> layer.forward(np.ones((1, 3))).tolist()
+    [[2.0, 2.0, 2.0]]
     """
 
     # True when ``forward`` always returns a freshly allocated array that the
