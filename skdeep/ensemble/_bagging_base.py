@@ -44,14 +44,18 @@ def n_rows_to_draw(n_samples, max_samples, sample_weight):
         return n_samples
     if isinstance(max_samples, Integral):
         return max_samples
-    total = n_samples if sample_weight is None else sample_weight.sum()
+    if sample_weight is None:
+        total, described = n_samples, f"the number of samples is {n_samples}"
+    else:
+        total = sample_weight.sum()
+        described = f"the total sum of sample weights is {total}"
     n_draw = max(int(max_samples * total), 1)
     if n_draw < max(10, n_samples ** (1 / 3)):
         warn(
-            f"Using the fractional value max_samples={max_samples} gives only "
-            f"{n_draw} rows per member (from a total weight of {total}). We "
-            "recommend passing `max_samples` as an integer instead.",
-            stacklevel=2,
+            f"Using the fractional value max_samples={max_samples} when "
+            f"{described} results in a low number ({n_draw}) of bootstrap "
+            "samples. We recommend passing `max_samples` as an integer instead.",
+            stacklevel=3,
         )
     return n_draw
 
@@ -247,6 +251,18 @@ class _BaseBagging(
         if _wants_oob(self.oob_score):
             self._set_oob_score(X, y_fit)
         return self
+
+    def __len__(self):
+        """Number of fitted members."""
+        return len(self.estimators_)
+
+    def __getitem__(self, index):
+        """The ``index``-th fitted member."""
+        return self.estimators_[index]
+
+    def __iter__(self):
+        """Iterate over the fitted members."""
+        return iter(self.estimators_)
 
     def _get_estimators_indices(self):
         for seed in self._seeds:

@@ -90,16 +90,18 @@ class _BaseStacking(MemberListMixin, TransformerMixin, BaseEstimator):
         final = self._final_template()
         active = [(n, m) for n, m in zip(names, members) if not is_drop(m)]
         routed = route_params(self, "fit", [n for n, _ in active], fit_params)
-        methods = [
-            response_method_name(n, m, self._resolved_stack_method()) for n, m in active
-        ]
         if self.cv == "prefit":
             for _, member in active:
                 check_is_fitted(member)
             fitted = [member for _, member in active]
-            predictions = [getattr(m, meth)(X) for m, meth in zip(fitted, methods)]
         else:
             fitted = self._fit_members_in_parallel(active, X, y, routed)
+        methods = [
+            response_method_name(n, m, self._resolved_stack_method()) for n, m in active
+        ]
+        if self.cv == "prefit":
+            predictions = [getattr(m, meth)(X) for m, meth in zip(fitted, methods)]
+        else:
             predictions = self._out_of_fold(active, methods, X, y, routed)
         stacked, widths = self._stack_features(X, predictions, methods, binary)
         fit_member(final, stacked, y, fit_params, label="final_estimator")

@@ -79,13 +79,11 @@ class _BaseWeightBoosting(
             dtype=None,
             y_numeric=is_regressor(self),
         )
-        sample_weight = check_sample_weight(
-            sample_weight,
-            X,
-            dtype=np.float64,
-            ensure_non_negative=True,
-            allow_all_zero=False,
-        )
+        sample_weight = check_sample_weight(sample_weight, X, dtype=np.float64)
+        if np.any(sample_weight < 0):
+            raise ValueError("Negative values in data passed to `sample_weight`")
+        if not np.any(sample_weight):
+            raise ValueError("sample_weight must contain at least one non-zero value.")
         sample_weight = sample_weight / sample_weight.sum()
         template = self._validated_template()
         members, weights, errors, extra = self._boosting_rounds(
@@ -141,6 +139,18 @@ class _BaseWeightBoosting(
             if iboost < self.n_estimators - 1:
                 sample_weight = sample_weight / total
         return members, weights, errors, extra
+
+    def __len__(self):
+        """Number of fitted members."""
+        return len(self.estimators_)
+
+    def __getitem__(self, index):
+        """The ``index``-th fitted member."""
+        return self.estimators_[index]
+
+    def __iter__(self):
+        """Iterate over the fitted members."""
+        return iter(self.estimators_)
 
     def _member_label(self, iboost, member):
         return f"boosting round {iboost} member ({type(member).__name__})"
