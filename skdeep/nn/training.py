@@ -7,6 +7,7 @@ optimizer and :class:`History` kept on the estimator.
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 
@@ -67,6 +68,13 @@ class History:
     def __getstate__(self):
         # Saved best weights only matter while training; keep pickles small.
         return self.as_dict() | {"best_weights": None}
+
+    def __deepcopy__(self, memo):
+        # In-process copies (e.g. an estimator protecting its fitted state)
+        # keep the saved best weights so continued training can restore them.
+        clone = History.__new__(History)
+        clone.__dict__.update(copy.deepcopy(vars(self), memo))
+        return clone
 
     def __repr__(self):
         return f"History(n_epochs={self.n_epochs}, loss={self.loss[-3:]!r}...)"

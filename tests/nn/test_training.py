@@ -313,3 +313,20 @@ def test_float32_training_stays_float32():
         rng=np.random.default_rng(0),
     )
     assert set(seen) == {np.dtype(np.float32)}
+
+
+def test_history_pickles_without_saved_weights_but_deep_copies_them():
+    import copy
+    import pickle
+
+    X, y = _data()
+    _, _, history = _train(
+        max_epochs=2,
+        validation=(X, y, None),
+        early_stopping=nn.EarlyStopping("val_loss", patience=10),
+    )
+    assert history.best_weights is not None
+    assert pickle.loads(pickle.dumps(history)).best_weights is None
+    clone = copy.deepcopy(history)
+    assert len(clone.best_weights) == len(history.best_weights)
+    assert clone.loss == history.loss and clone.loss is not history.loss
