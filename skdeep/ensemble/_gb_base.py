@@ -11,7 +11,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, clone, is_classifier
 from sklearn.model_selection import train_test_split
 from sklearn.utils import TransformerTags, check_random_state
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import column_or_1d, validate_data
 
 from ..utils._param_validation import (
     Hidden,
@@ -22,6 +22,7 @@ from ..utils._param_validation import (
 )
 from ..utils.validation import check_sample_weight
 from ._gb_losses import make_loss
+from ._gb_outputs import Model, TreeOutputsMixin
 from ._gb_stages import StageInputs, fit_stages
 from ._hist_binning import MAX_BINS, BinMapper
 from ._hist_tree import BinnedData, HistTreeMember, TreeParams
@@ -39,37 +40,7 @@ _TREE_PARAMETERS = (
 )
 
 
-class _Model:
-    """Init estimator plus stages of trees: computes raw predictions."""
-
-    def __init__(self, init, loss, stages, bin_mapper, learning_rate):
-        self.init, self.loss, self.stages = init, loss, stages
-        self.bin_mapper, self.learning_rate = bin_mapper, learning_rate
-
-    def init_raw(self, X):
-        if isinstance(self.init, str):  # "zero"
-            return np.zeros((X.shape[0], self.loss.n_trees))
-        return self.loss.raw_from_init(self.init, X)
-
-    def staged_raw(self, X):
-        """Yield the raw predictions after each stage (the array is reused)."""
-        raw = self.init_raw(X)
-        binned = self.bin_mapper.transform(X)
-        missing_bin = self.bin_mapper.missing_bin_
-        for trees in self.stages:
-            for k, member in enumerate(trees):
-                values = member.tree_.predict_binned(binned, missing_bin)
-                raw[:, k] += self.learning_rate * values
-            yield raw
-
-    def raw(self, X):
-        final = None
-        for final in self.staged_raw(X):  # noqa: B007 - keep the last stage
-            pass
-        return self.init_raw(X) if final is None else final
-
-
-class BaseGradientBoosting(BaseEstimator):
+class BaseGradientBoosting(TreeOutputsMixin, BaseEstimator):
     """Fit/predict logic shared by the two gradient-boosting estimators."""
 
     _parameter_constraints: dict = {
@@ -181,6 +152,41 @@ class BaseGradientBoosting(BaseEstimator):
             )
         return (X_tr, y_tr, w_tr), (X_val, y_val, w_val)
 
+    def _validate_training_data(self, X, y, sample_weight, warm):
+        if self.criterion != "deprecated":
+            warnings.warn(
+                "The parameter `criterion` is deprecated and will be removed in "
+                "1.11. It has no effect. Leave it to its default value to avoid "
+                "this warning.",
+                FutureWarning,
+                stacklevel=3,
+            )
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc", "coo"],
+            dtype=np.float32,
+            multi_output=True,
+            ensure_all_finite="allow-nan",
+            reset=not warm,
+        )
+        X = X.toarray() if sp.issparse(X) else X
+        weighted = sample_weight is not None
+        sample_weight = check_sample_weight(sample_weight, X, dtype=np.float64)
+        y, target_attrs = self._encode_y(y, sample_weight if weighted else None)
+        y = column_or_1d(y, warn=True)
+        return X, y, sample_weight, weighted, target_attrs
+
+    def _start(self, loss, X, y, sample_weight, weighted):
+        """Init estimator, random generator and bin edges of a fresh fit."""
+        init = self._fit_init(loss, X, y, sample_weight, weighted)
+        rng = check_random_state(self.random_state)
+        # Zero-weight rows must not move the bin edges (weights of 0 and
+        # removed rows are then equivalent).
+        mapper = BinMapper(self.max_bins, random_state=rng)
+        return init, rng, mapper.fit(X[sample_weight != 0])
+
     @fit_context
     def fit(self, X, y, sample_weight=None, monitor=None):
         """Fit the gradient boosting model.
@@ -203,30 +209,10 @@ class BaseGradientBoosting(BaseEstimator):
         self : object
             Fitted estimator.
         """
-        if self.criterion != "deprecated":
-            warnings.warn(
-                "The parameter `criterion` is deprecated and will be removed in "
-                "1.11. It has no effect. Leave it to its default value to avoid "
-                "this warning.",
-                FutureWarning,
-                stacklevel=2,
-            )
         warm = self.warm_start and self._is_fitted()
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc", "coo"],
-            dtype=np.float32,
-            multi_output=True,
-            ensure_all_finite="allow-nan",
-            reset=not warm,
+        X, y, sample_weight, weighted, target_attrs = self._validate_training_data(
+            X, y, sample_weight, warm
         )
-        X = X.toarray() if sp.issparse(X) else X
-        weighted = sample_weight is not None
-        sample_weight = check_sample_weight(sample_weight, X, dtype=np.float64)
-        y, target_attrs = self._encode_y(y, sample_weight if weighted else None)
-        y = column_or_1d(y, warn=True)
         loss = make_loss(self.loss, target_attrs.get("n_classes_", 1), self.alpha)
         n_classes = target_attrs.get("n_classes_")
         (X_tr, y_tr, w_tr), val = self._split_validation(X, y, sample_weight, n_classes)
@@ -235,13 +221,9 @@ class BaseGradientBoosting(BaseEstimator):
             init, rng, mapper = self.init_, self._rng, self._bin_mapper
             old = self.estimators_
         else:
-            init = self._fit_init(loss, X_tr, y_tr, w_tr, weighted)
-            rng = check_random_state(self.random_state)
-            # Zero-weight rows must not move the bin edges (weights of 0 and
-            # removed rows are then equivalent).
-            mapper = BinMapper(self.max_bins, random_state=rng).fit(X_tr[w_tr != 0])
+            init, rng, mapper = self._start(loss, X_tr, y_tr, w_tr, weighted)
             old = np.empty((0, loss.n_trees), dtype=object)
-        model = _Model(init, loss, old, mapper, self.learning_rate)
+        model = Model(init, loss, old, mapper, self.learning_rate)
         inputs = StageInputs(
             BinnedData(mapper.transform(X_tr), mapper), y_tr, w_tr, model.raw(X_tr)
         )
@@ -294,131 +276,6 @@ class BaseGradientBoosting(BaseEstimator):
 
     def _is_fitted(self):
         return len(getattr(self, "estimators_", [])) > 0
-
-    # -- prediction ----------------------------------------------------------
-    def _model(self):
-        check_is_fitted(self)
-        return _Model(
-            self.init_,
-            self._loss,
-            self.estimators_,
-            self._bin_mapper,
-            self.learning_rate,
-        )
-
-    def _validate_X_predict(self, X):
-        check_is_fitted(self)
-        X = validate_data(
-            self,
-            X,
-            accept_sparse=["csr", "csc", "coo"],
-            dtype=np.float32,
-            ensure_all_finite="allow-nan",
-            reset=False,
-        )
-        return X.toarray() if sp.issparse(X) else X
-
-    def _raw_predict(self, X):
-        """Raw (link-scale) predictions, shape (n_samples, n_trees_per_stage)."""
-        return self._model().raw(self._validate_X_predict(X))
-
-    def _staged_raw_predict(self, X):
-        model = self._model()
-        for raw in model.staged_raw(self._validate_X_predict(X)):
-            yield raw.copy()
-
-    @property
-    def n_trees_per_iteration_(self):
-        """Number of trees per boosting stage (``n_classes_`` for multiclass)."""
-        check_is_fitted(self)
-        return self.estimators_.shape[1]
-
-    @property
-    def feature_importances_(self):
-        """Impurity-based feature importances, shape (n_features,).
-
-        The total decrease of the weighted squared error brought by each
-        feature, averaged over the trees that split at least once and
-        normalised to sum to one (all zeros if no tree ever split).
-        """
-        check_is_fitted(self)
-        per_tree = [
-            member.tree_.feature_importances(self.n_features_in_)
-            for member in self.estimators_.ravel()
-            if member.tree_.node_count > 1
-        ]
-        if not per_tree:
-            return np.zeros(self.n_features_in_, dtype=np.float64)
-        mean = np.mean(per_tree, axis=0)
-        return mean / mean.sum()
-
-    def apply(self, X):
-        """Leaf index of every sample in every tree.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Input samples.
-
-        Returns
-        -------
-        X_leaves : ndarray of shape (n_samples, n_estimators, n_trees_per_stage)
-            Node index (in that tree's arrays) of the leaf each sample reaches.
-        """
-        X = self._validate_X_predict(X)
-        binned = self._bin_mapper.transform(X)
-        missing_bin = self._bin_mapper.missing_bin_
-        n_stages, n_trees = self.estimators_.shape
-        leaves = np.zeros((X.shape[0], n_stages, n_trees))
-        for i, trees in enumerate(self.estimators_):
-            for k, tree in enumerate(trees):
-                leaves[:, i, k] = tree.tree_.apply_binned(binned, missing_bin)
-        return leaves
-
-    def transform(self, X):
-        """Output of every tree, scaled by the learning rate.
-
-        Row sums plus the init estimator's raw prediction give the decision
-        function, so the columns are the "member predictions" of the boosted
-        ensemble and can feed another model.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Input samples.
-
-        Returns
-        -------
-        X_trees : ndarray of shape (n_samples, n_estimators_ * n_trees_per_stage)
-            Column ``i * n_trees_per_stage + k`` holds tree ``(i, k)``'s
-            contribution ``learning_rate * tree(x)``.
-        """
-        X = self._validate_X_predict(X)
-        binned = self._bin_mapper.transform(X)
-        missing_bin = self._bin_mapper.missing_bin_
-        columns = [
-            self.learning_rate * member.tree_.predict_binned(binned, missing_bin)
-            for member in self.estimators_.ravel()
-        ]
-        return np.column_stack(columns)
-
-    def fit_transform(self, X, y, **fit_params):
-        """Fit, then return :meth:`transform` of the training data.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
-        y : array-like of shape (n_samples,)
-            Targets.
-        **fit_params : dict
-            Passed to :meth:`fit` (``sample_weight``, ``monitor``).
-
-        Returns
-        -------
-        X_trees : ndarray of shape (n_samples, n_estimators_ * n_trees_per_stage)
-        """
-        return self.fit(X, y, **fit_params).transform(X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

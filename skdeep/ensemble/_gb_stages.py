@@ -99,10 +99,31 @@ def fit_one_stage(loss, inputs, rows, params, learning_rate, rng):
     return trees
 
 
-def _update_validation(validation, trees, learning_rate, missing_bin):
-    binned, _, _, raw = validation
+def _should_stop_early(inputs, trees, history, stage, estimator, loss):
+    """Update the validation predictions; True when the loss stopped improving."""
+    binned, y_val, w_val, raw_val = inputs.validation
     for k, tree in enumerate(trees):
-        raw[:, k] += learning_rate * tree.predict_binned(binned, missing_bin)
+        values = tree.predict_binned(binned, inputs.data.missing_bin)
+        raw_val[:, k] += estimator.learning_rate * values
+    val_loss = loss.reported(y_val, raw_val, w_val)
+    # Stop unless the loss beats one of the last n_iter_no_change by ``tol``.
+    if not np.any(val_loss + estimator.tol < history):
+        return True
+    history[stage % history.size] = val_loss
+    return False
+
+
+def _record_scores(state, loss, inputs, in_bag, previous_oob):
+    """Append the training (and out-of-bag) loss; return the new OOB loss."""
+    y, w, raw = inputs.y, inputs.weights, inputs.raw
+    if in_bag is None:
+        state.train_score.append(loss.reported(y, raw, w))
+        return None
+    state.train_score.append(loss.reported(y[in_bag], raw[in_bag], w[in_bag]))
+    oob = loss.reported(y[~in_bag], raw[~in_bag], w[~in_bag])
+    state.oob_scores.append(oob)
+    state.oob_improvement.append(previous_oob - oob)
+    return oob
 
 
 def fit_stages(estimator, loss, inputs, params, rng, begin_at_stage, monitor):
@@ -113,13 +134,11 @@ def fit_stages(estimator, loss, inputs, params, rng, begin_at_stage, monitor):
     n_rows = inputs.y.size
     do_oob = estimator.subsample < 1.0
     n_in_bag = max(1, int(estimator.subsample * n_rows))
-    state = BoostingState()
-    reporter = None
+    state, reporter, history = BoostingState(), None, None
     if estimator.verbose:
         reporter = VerboseReporter(
             estimator.verbose, estimator.n_estimators, do_oob, begin_at_stage
         )
-    history = None
     if estimator.n_iter_no_change is not None:
         history = np.full(estimator.n_iter_no_change, np.inf)
     y, w, raw = inputs.y, inputs.weights, inputs.raw
@@ -132,29 +151,14 @@ def fit_stages(estimator, loss, inputs, params, rng, begin_at_stage, monitor):
         rows = np.flatnonzero(usable)
         trees = fit_one_stage(loss, inputs, rows, params, estimator.learning_rate, rng)
         state.trees.append(trees)
-        if do_oob:
-            state.train_score.append(loss.reported(y[in_bag], raw[in_bag], w[in_bag]))
-            oob = loss.reported(y[~in_bag], raw[~in_bag], w[~in_bag])
-            state.oob_scores.append(oob)
-            state.oob_improvement.append(previous_oob - oob)
-            previous_oob = oob
-        else:
-            state.train_score.append(loss.reported(y, raw, w))
+        previous_oob = _record_scores(state, loss, inputs, in_bag, previous_oob)
         if reporter is not None:
             improvement = state.oob_improvement[-1] if do_oob else 0.0
             reporter.update(stage, state.train_score[-1], improvement)
         if monitor is not None and monitor(stage, estimator, locals()):
             break
-        if history is not None:
-            _update_validation(
-                inputs.validation,
-                trees,
-                estimator.learning_rate,
-                inputs.data.missing_bin,
-            )
-            _, y_val, w_val, raw_val = inputs.validation
-            val_loss = loss.reported(y_val, raw_val, w_val)
-            if not np.any(val_loss + estimator.tol < history):
-                break
-            history[stage % history.size] = val_loss
+        if history is not None and _should_stop_early(
+            inputs, trees, history, stage, estimator, loss
+        ):
+            break
     return state

@@ -62,6 +62,38 @@ def _left_sums(values, group, group_first, is_missing):
     return left, missing[group]
 
 
+def _direction_gains(stats, node_totals, params, usable):
+    """Gains (invalid: -inf) and left sums for NaN going right (0) / left (1)."""
+    g_tot, h_tot, c_tot = node_totals
+    l2 = params.l2_regularization
+    parent_score = _score(g_tot, h_tot, l2)
+    gains, lefts = [], []
+    for direction in (0, 1):
+        g_l, h_l, c_l = (left + direction * miss for left, miss in stats)
+        g_r, h_r, c_r = g_tot - g_l, h_tot - h_l, c_tot - c_l
+        gain = _score(g_l, h_l, l2) + _score(g_r, h_r, l2) - parent_score
+        valid = usable & (c_l >= params.min_samples_leaf)
+        valid &= (c_r >= params.min_samples_leaf) & (h_l > 0) & (h_r > 0)
+        if params.min_weight_leaf > 0:
+            valid &= (h_l >= params.min_weight_leaf) & (h_r >= params.min_weight_leaf)
+        gains.append(np.where(valid, gain, -np.inf))
+        lefts.append((g_l, h_l, c_l))
+    return gains, lefts
+
+
+def _first_best_per_node(gain, node):
+    """Index of the first maximal (quantised) gain of each node segment."""
+    node_first = _segment_starts(node)
+    finite = np.where(np.isfinite(gain), np.abs(gain), 0.0)
+    scale = np.maximum.reduceat(finite, node_first)
+    scale = np.where(scale > 0, scale, 1.0)
+    quantized = np.round(gain / scale[node], 9)
+    best_value = np.maximum.reduceat(quantized, node_first)
+    hits = np.flatnonzero(quantized == best_value[node])
+    _, first_hit = np.unique(node[hits], return_index=True)
+    return hits[first_hit]
+
+
 def sparse_best_splits(flat, g, h, uniform_h, node_shape, totals, params, mask_fn):
     """Best split of ``k`` nodes from the flat cell indices of their rows.
 
@@ -108,41 +140,21 @@ def sparse_best_splits(flat, g, h, uniform_h, node_shape, totals, params, mask_f
     allowed = mask_fn(constant)
 
     stats = [_left_sums(v, group, group_first, is_missing) for v in (grad, hess, count)]
-    g_tot, h_tot, c_tot = (t[node] for t in totals)
-    l2 = params.l2_regularization
-    parent_score = _score(g_tot, h_tot, l2)
-    gains, lefts = [], []
-    for direction in (0, 1):  # 0: missing right, 1: missing left
-        g_l, h_l, c_l = (left + direction * miss for left, miss in stats)
-        g_r, h_r, c_r = g_tot - g_l, h_tot - h_l, c_tot - c_l
-        gain = _score(g_l, h_l, l2) + _score(g_r, h_r, l2) - parent_score
-        valid = ~is_missing & (c_l >= params.min_samples_leaf)
-        valid &= (c_r >= params.min_samples_leaf) & (h_l > 0) & (h_r > 0)
-        if params.min_weight_leaf > 0:
-            valid &= (h_l >= params.min_weight_leaf) & (h_r >= params.min_weight_leaf)
-        if allowed is not None:
-            valid &= allowed[node, feature]
-        gains.append(np.where(valid, gain, -np.inf))
-        lefts.append((g_l, h_l, c_l))
-    gain = np.column_stack(gains).ravel()  # order: (node, feature, bin, direction)
-    entry_node = np.repeat(node, 2)
-    node_first = _segment_starts(entry_node)
-    finite = np.where(np.isfinite(gain), np.abs(gain), 0.0)
-    scale = np.maximum.reduceat(finite, node_first)
-    scale = np.where(scale > 0, scale, 1.0)
-    quantized = np.round(gain / scale[entry_node], 9)
-    best_value = np.maximum.reduceat(quantized, node_first)
-    hits = np.flatnonzero(quantized == best_value[entry_node])
-    _, first_hit = np.unique(entry_node[hits], return_index=True)
-    best = hits[first_hit]
+    usable = ~is_missing
+    if allowed is not None:
+        usable &= allowed[node, feature]
+    gains, lefts = _direction_gains(stats, [t[node] for t in totals], params, usable)
+    # Candidates ordered (node, feature, bin, direction), as in the dense search.
+    best = _first_best_per_node(np.column_stack(gains).ravel(), np.repeat(node, 2))
     entry, direction = best // 2, best % 2
-    g_l = np.where(direction == 1, lefts[1][0][entry], lefts[0][0][entry])
-    h_l = np.where(direction == 1, lefts[1][1][entry], lefts[0][1][entry])
-    c_l = np.where(direction == 1, lefts[1][2][entry], lefts[0][2][entry])
+    g_l, h_l, c_l = (
+        np.where(direction == 1, lefts[1][i][entry], lefts[0][i][entry])
+        for i in range(3)
+    )
     has_missing = stats[2][1][entry] > 0
     larger_left = c_l >= totals[2] - c_l
     return SplitResult(
-        gain=gain[best],
+        gain=np.column_stack(gains).ravel()[best],
         feature=feature[entry],
         bin=bins[entry],
         missing_left=np.where(has_missing, direction == 1, larger_left),

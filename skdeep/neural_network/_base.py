@@ -159,7 +159,7 @@ class BaseNeuralEstimator(NetworkStateMixin, BaseEstimator):
             self._check_params()
             X, y = self._validate_fit_data(X, y, reset=not continuing)
             if sp.issparse(X):
-                X = X.tocsr()  # mini-batches are row slices
+                X = X.toarray()  # the backend trains on dense arrays
             Y, head_state = self._encode_targets(
                 y,
                 X.dtype,

@@ -1,0 +1,165 @@
+"""Prediction-side machinery shared by the gradient-boosting estimators."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+
+class Model:
+    """Init estimator plus stages of trees: computes raw predictions."""
+
+    def __init__(self, init, loss, stages, bin_mapper, learning_rate):
+        self.init, self.loss, self.stages = init, loss, stages
+        self.bin_mapper, self.learning_rate = bin_mapper, learning_rate
+
+    def init_raw(self, X):
+        if isinstance(self.init, str):  # "zero"
+            return np.zeros((X.shape[0], self.loss.n_trees))
+        return self.loss.raw_from_init(self.init, X)
+
+    def staged_raw(self, X):
+        """Yield the raw predictions after each stage (the array is reused)."""
+        raw = self.init_raw(X)
+        binned = self.bin_mapper.transform(X)
+        missing_bin = self.bin_mapper.missing_bin_
+        for trees in self.stages:
+            for k, member in enumerate(trees):
+                values = member.tree_.predict_binned(binned, missing_bin)
+                raw[:, k] += self.learning_rate * values
+            yield raw
+
+    def raw(self, X):
+        final = None
+        for final in self.staged_raw(X):  # noqa: B007 - keep the last stage
+            pass
+        return self.init_raw(X) if final is None else final
+
+
+class TreeOutputsMixin:
+    """Raw predictions, staged predictions and per-tree outputs."""
+
+    def _model(self):
+        check_is_fitted(self)
+        return Model(
+            self.init_,
+            self._loss,
+            self.estimators_,
+            self._bin_mapper,
+            self.learning_rate,
+        )
+
+    def _validate_X_predict(self, X):
+        check_is_fitted(self)
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc", "coo"],
+            dtype=np.float32,
+            ensure_all_finite="allow-nan",
+            reset=False,
+        )
+        return X.toarray() if sp.issparse(X) else X
+
+    def _raw_predict(self, X):
+        """Raw (link-scale) predictions, shape (n_samples, n_trees_per_stage)."""
+        return self._model().raw(self._validate_X_predict(X))
+
+    def _staged_raw_predict(self, X):
+        model = self._model()
+        for raw in model.staged_raw(self._validate_X_predict(X)):
+            yield raw.copy()
+
+    @property
+    def n_trees_per_iteration_(self):
+        """Number of trees per boosting stage (``n_classes_`` for multiclass)."""
+        check_is_fitted(self)
+        return self.estimators_.shape[1]
+
+    @property
+    def feature_importances_(self):
+        """Impurity-based feature importances, shape (n_features,).
+
+        The total decrease of the weighted squared error brought by each
+        feature, averaged over the trees that split at least once and
+        normalised to sum to one (all zeros if no tree ever split).
+        """
+        check_is_fitted(self)
+        per_tree = [
+            member.tree_.feature_importances(self.n_features_in_)
+            for member in self.estimators_.ravel()
+            if member.tree_.node_count > 1
+        ]
+        if not per_tree:
+            return np.zeros(self.n_features_in_, dtype=np.float64)
+        mean = np.mean(per_tree, axis=0)
+        return mean / mean.sum()
+
+    def apply(self, X):
+        """Leaf index of every sample in every tree.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        X_leaves : ndarray of shape (n_samples, n_estimators, n_trees_per_stage)
+            Node index (in that tree's arrays) of the leaf each sample reaches.
+        """
+        X = self._validate_X_predict(X)
+        binned = self._bin_mapper.transform(X)
+        missing_bin = self._bin_mapper.missing_bin_
+        n_stages, n_trees = self.estimators_.shape
+        leaves = np.zeros((X.shape[0], n_stages, n_trees))
+        for i, trees in enumerate(self.estimators_):
+            for k, tree in enumerate(trees):
+                leaves[:, i, k] = tree.tree_.apply_binned(binned, missing_bin)
+        return leaves
+
+    def transform(self, X):
+        """Output of every tree, scaled by the learning rate.
+
+        Row sums plus the init estimator's raw prediction give the decision
+        function, so the columns are the "member predictions" of the boosted
+        ensemble and can feed another model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input samples.
+
+        Returns
+        -------
+        X_trees : ndarray of shape (n_samples, n_estimators_ * n_trees_per_stage)
+            Column ``i * n_trees_per_stage + k`` holds tree ``(i, k)``'s
+            contribution ``learning_rate * tree(x)``.
+        """
+        X = self._validate_X_predict(X)
+        binned = self._bin_mapper.transform(X)
+        missing_bin = self._bin_mapper.missing_bin_
+        columns = [
+            self.learning_rate * member.tree_.predict_binned(binned, missing_bin)
+            for member in self.estimators_.ravel()
+        ]
+        return np.column_stack(columns)
+
+    def fit_transform(self, X, y, **fit_params):
+        """Fit, then return :meth:`transform` of the training data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,)
+            Targets.
+        **fit_params : dict
+            Passed to :meth:`fit` (``sample_weight``, ``monitor``).
+
+        Returns
+        -------
+        X_trees : ndarray of shape (n_samples, n_estimators_ * n_trees_per_stage)
+        """
+        return self.fit(X, y, **fit_params).transform(X)
