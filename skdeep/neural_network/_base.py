@@ -159,7 +159,7 @@ class BaseNeuralEstimator(NetworkStateMixin, BaseEstimator):
             self._check_params()
             X, y = self._validate_fit_data(X, y, reset=not continuing)
             if sp.issparse(X):
-                X = X.toarray()  # the backend trains on dense arrays
+                X = X.tocsr()  # mini-batches are row slices
             Y, head_state = self._encode_targets(
                 y,
                 X.dtype,
@@ -186,7 +186,7 @@ class BaseNeuralEstimator(NetworkStateMixin, BaseEstimator):
         self.__dict__.update(head_state)
         self.__dict__.update(state)
         for message in notices:
-            warnings.warn(message, ConvergenceWarning, stacklevel=3)
+            warnings.warn(message, ConvergenceWarning, stacklevel=4)
         return self
 
     def _combined_sample_weight(self, sample_weight, X, y, head_state, incremental):
