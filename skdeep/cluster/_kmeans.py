@@ -11,11 +11,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import validate_data
 
 from ..utils import StrOptions, fit_context
-from ._elkan import kmeans_single_elkan
 from ._fit_utils import restore_state_on_error
 from ._k_means_common import is_same_clustering, squared_norms
 from ._kmeans_base import BaseKMeans, check_fit_sample_weight
-from ._lloyd import kmeans_single_lloyd
+from ._lloyd import kmeans_single_elkan, kmeans_single_lloyd
 
 __all__ = ["KMeans", "k_means"]
 
@@ -53,9 +52,11 @@ class KMeans(BaseKMeans):
         When False, dense X is centred in place during fit and restored
         afterwards (tiny round-off differences can remain).
     algorithm : {"lloyd", "elkan"}, default="lloyd"
-        ``"lloyd"`` is the classic EM iteration; ``"elkan"`` skips samples the
-        triangle inequality proves unchanged (same result, uses an extra
-        ``(n_samples, n_clusters)`` array of bounds).
+        Both give the result of classic Lloyd (EM) iterations and skip the
+        distance computations the triangle inequality proves useless:
+        ``"lloyd"`` keeps Hamerly's two bounds per sample, ``"elkan"`` also
+        one bound per (sample, centre) (an extra ``(n_samples, n_clusters)``
+        array; usually no faster than ``"lloyd"`` here).
 
     Attributes
     ----------

@@ -1,23 +1,18 @@
-"""Lloyd's k-means iterations, vectorised over chunks of samples."""
+"""k-means iterations (Lloyd and Elkan) and the running cluster sums."""
 
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from ._k_means_common import (
     average_centers,
-    chunk_size,
     indicator_product,
     inertia,
-    iter_chunks,
-    labels_inertia,
-    partial_distances,
-    prepare_centers,
     relocate_empty_clusters,
     single_threaded_blas,
     weighted_sums,
 )
+from ._kmeans_bounds import ElkanBounds, HamerlyBounds
 
 # When more than this fraction of the samples changed cluster, recomputing the
 # cluster sums from scratch is cheaper than patching them.
@@ -78,19 +73,45 @@ class ClusterSums:
         return average_centers(sums, weights).astype(dtype, copy=False)
 
 
-def assign_labels(X, centers, labels, buffer=None):
-    """Write the closest-centre index of every sample into ``labels``."""
-    minus_two_centers_t, centers_sq = prepare_centers(centers)
-    n_samples = X.shape[0]
-    step = chunk_size(n_samples, centers.shape[0], X.shape[1], X.dtype.itemsize)
-    dense = not sp.issparse(X)
-    if dense and (buffer is None or buffer.shape[0] < min(step, n_samples)):
-        buffer = np.empty((min(step, n_samples), centers.shape[0]), dtype=X.dtype)
-    for rows in iter_chunks(n_samples, step):
-        out = buffer[: rows.stop - rows.start] if dense else None
-        block = partial_distances(X[rows], minus_two_centers_t, centers_sq, out=out)
-        np.argmin(block, axis=1, out=labels[rows])
-    return buffer
+def _run(bounds_class, X, sample_weight, centers_init, max_iter, verbose, tol):
+    """k-means iterations from ``centers_init`` with the given bound keeper."""
+    n_clusters = centers_init.shape[0]
+    centers = np.array(centers_init, dtype=X.dtype, copy=True)
+    bounds = bounds_class(X, centers)
+    labels = bounds.labels
+    labels_old = np.full(X.shape[0], -1, dtype=np.int32)
+    sums = ClusterSums(X, sample_weight, n_clusters)
+    strict_convergence = False
+    for i in range(max_iter):
+        if i > 0:
+            bounds.assign(centers)
+        sums.update(labels_old, labels)
+        centers_new = sums.centers(centers, labels, X.dtype)
+        if verbose:
+            print(
+                f"Iteration {i}, inertia {inertia(X, sample_weight, centers, labels)}"
+            )
+        shift = np.sqrt(((centers_new - centers) ** 2).sum(axis=1, dtype=np.float64))
+        bounds.shift(shift)
+        centers = centers_new
+        if np.array_equal(labels, labels_old):
+            strict_convergence = True
+            if verbose:
+                print(f"Converged at iteration {i}: strict convergence.")
+            break
+        shift_total = float((shift**2).sum())
+        if shift_total <= tol:
+            if verbose:
+                print(
+                    f"Converged at iteration {i}: center shift {shift_total} "
+                    f"within tolerance {tol}."
+                )
+            break
+        labels_old[:] = labels
+    if not strict_convergence:
+        # A last E-step so that the labels match the returned centres.
+        bounds.assign(centers)
+    return labels, inertia(X, sample_weight, centers, labels), centers, i + 1
 
 
 @single_threaded_blas
@@ -99,6 +120,11 @@ def kmeans_single_lloyd(
 ):
     """One run of Lloyd's algorithm from ``centers_init``.
 
+    Every iteration assigns each sample to its closest centre and moves each
+    centre to the mean of its samples.  Hamerly's two bounds per sample skip
+    the distance rows that provably cannot change the label, so the result is
+    that of plain Lloyd iterations at a fraction of the cost.
+
     Returns
     -------
     labels : ndarray of shape (n_samples,), dtype=int32
@@ -106,36 +132,20 @@ def kmeans_single_lloyd(
     centers : ndarray of shape (n_clusters, n_features)
     n_iter : int
     """
-    n_clusters = centers_init.shape[0]
-    centers = np.array(centers_init, dtype=X.dtype, copy=True)
-    labels = np.full(X.shape[0], -1, dtype=np.int32)
-    labels_old = labels.copy()
-    sums = ClusterSums(X, sample_weight, n_clusters)
-    buffer, strict_convergence = None, False
-    for i in range(max_iter):
-        buffer = assign_labels(X, centers, labels, buffer)
-        sums.update(labels_old, labels)
-        centers_new = sums.centers(centers, labels, X.dtype)
-        if verbose:
-            print(
-                f"Iteration {i}, inertia {inertia(X, sample_weight, centers, labels)}."
-            )
-        shift = float(((centers_new - centers) ** 2).sum())
-        centers = centers_new
-        if np.array_equal(labels, labels_old):
-            strict_convergence = True
-            if verbose:
-                print(f"Converged at iteration {i}: strict convergence.")
-            break
-        if shift <= tol:
-            if verbose:
-                print(
-                    f"Converged at iteration {i}: center shift {shift} within "
-                    f"tolerance {tol}."
-                )
-            break
-        labels_old[:] = labels
-    if not strict_convergence:
-        # Final E-step so that the labels match the returned centres.
-        labels = labels_inertia(X, sample_weight, centers, return_inertia=False)
-    return labels, inertia(X, sample_weight, centers, labels), centers, i + 1
+    return _run(HamerlyBounds, X, sample_weight, centers_init, max_iter, verbose, tol)
+
+
+@single_threaded_blas
+def kmeans_single_elkan(
+    X, sample_weight, centers_init, max_iter=300, verbose=False, tol=1e-4
+):
+    """One run of Elkan's algorithm: Lloyd's result with per-centre bounds.
+
+    Returns
+    -------
+    labels : ndarray of shape (n_samples,), dtype=int32
+    inertia : float
+    centers : ndarray of shape (n_clusters, n_features)
+    n_iter : int
+    """
+    return _run(ElkanBounds, X, sample_weight, centers_init, max_iter, verbose, tol)

@@ -1,0 +1,139 @@
+"""Triangle-inequality bounds that let k-means skip unchanged samples.
+
+Every sample keeps an upper bound on the distance to its own centre and lower
+bounds on the distances to the other centres.  When the centres move by
+``shift``, the bounds stay valid after widening them by ``shift``.  A sample
+whose upper bound is below all its lower bounds, or below half the distance
+from its centre to the nearest other centre, provably keeps its label; only
+the other samples get their distance rows recomputed, by one chunked matrix
+product.  Labels are therefore exactly those of a full Lloyd pass.
+
+* :class:`HamerlyBounds` (Hamerly, 2010) keeps one lower bound per sample, on
+  the second-closest centre: two extra floats per sample.
+* :class:`ElkanBounds` (Elkan, 2003) also keeps one lower bound per (centre,
+  sample): more memory, fewer recomputations.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._k_means_common import (
+    chunk_size,
+    partial_distances,
+    prepare_centers,
+    squared_norms,
+)
+
+# Past this fraction of candidates a plain pass over contiguous chunks beats
+# gathering the candidate rows.
+_FULL_PASS_FRACTION = 0.5
+
+
+def center_half_distances(centers):
+    """Half the pairwise centre distances (diagonal +inf) and, per centre, the
+    smallest one.  The infinite diagonal keeps a sample's own centre from
+    looking like a better candidate in the bound tests."""
+    sq = squared_norms(centers).astype(np.float64)
+    d2 = sq[:, None] + sq[None, :] - 2.0 * (centers @ centers.T)
+    half = np.sqrt(np.maximum(d2, 0.0)) / 2.0
+    np.fill_diagonal(half, np.inf)
+    return half, half.min(axis=0)
+
+
+class HamerlyBounds:
+    """Labels of ``X`` for moving centres, with Hamerly's two bounds per sample."""
+
+    def __init__(self, X, centers):
+        n_samples = X.shape[0]
+        self.X, self.x_sq = X, squared_norms(X)
+        self.labels = np.empty(n_samples, dtype=np.int32)
+        self.upper = np.empty(n_samples, dtype=np.float64)
+        self.second = np.empty(n_samples, dtype=np.float64)
+        self._allocate(n_samples, centers.shape[0])
+        self.recompute(centers, None)
+
+    def _allocate(self, n_samples, n_clusters):
+        """Room for extra bounds (none here)."""
+
+    def _store_rows(self, idx, sq_dist):
+        """Keep extra bounds from exact squared distances (none here)."""
+
+    def _chunks(self, rows, n_clusters):
+        n = self.X.shape[0] if rows is None else rows.size
+        step = chunk_size(n, n_clusters, self.X.shape[1], self.X.dtype.itemsize)
+        for start in range(0, n, step):
+            stop = min(start + step, n)
+            # Contiguous slices avoid copying X when every row is recomputed.
+            yield slice(start, stop) if rows is None else rows[start:stop]
+
+    def recompute(self, centers, rows):
+        """Exact distances for ``rows`` (None: all): labels and bounds."""
+        minus_two_centers_t, centers_sq = prepare_centers(centers)
+        n_clusters = centers.shape[0]
+        for idx in self._chunks(rows, n_clusters):
+            block = partial_distances(self.X[idx], minus_two_centers_t, centers_sq)
+            block += self.x_sq[idx, None]
+            np.maximum(block, 0.0, out=block)
+            best = np.argmin(block, axis=1)
+            self.labels[idx] = best
+            self._store_rows(idx, block)
+            positions = np.arange(block.shape[0])
+            self.upper[idx] = np.sqrt(block[positions, best])
+            if n_clusters > 1:
+                block[positions, best] = np.inf
+                self.second[idx] = np.sqrt(block.min(axis=1))
+            else:
+                self.second[idx] = np.inf
+
+    def shift(self, shift):
+        """Widen the bounds after centre ``j`` moved by ``shift[j]``."""
+        self.upper += shift[self.labels]
+        if shift.size > 1:
+            # The second-closest centre is any centre but the own one: it
+            # moved at most the largest shift among the others.
+            runner_up, fastest = np.argsort(shift)[-2:]
+            moved = np.where(self.labels == fastest, shift[runner_up], shift[fastest])
+            self.second -= moved
+
+    def _refine(self, candidates, half):
+        """Further bound tests on the candidates (none here)."""
+        return candidates
+
+    def assign(self, centers):
+        """E-step for the new ``centers``: update labels and bounds."""
+        half, nearest_other = center_half_distances(centers)
+        threshold = np.maximum(nearest_other[self.labels], self.second)
+        candidates = np.flatnonzero(self.upper > threshold)
+        if candidates.size:
+            candidates = self._refine(candidates, half)
+        if candidates.size > _FULL_PASS_FRACTION * self.X.shape[0]:
+            self.recompute(centers, None)
+        elif candidates.size:
+            self.recompute(centers, candidates)
+
+
+class ElkanBounds(HamerlyBounds):
+    """Hamerly's bounds plus one lower bound per (centre, sample).
+
+    Lower bounds are stored as ``(n_clusters, n_samples)`` so that reductions
+    over centres run along contiguous rows, and offset by the cumulative shift
+    of each centre: widening them all is an ``O(n_clusters)`` update.
+    """
+
+    def _allocate(self, n_samples, n_clusters):
+        self.lower = np.empty((n_clusters, n_samples), dtype=np.float64)
+        self.offset = np.zeros(n_clusters, dtype=np.float64)
+
+    def _store_rows(self, idx, sq_dist):
+        self.lower[:, idx] = np.sqrt(sq_dist).T + self.offset[:, None]
+
+    def shift(self, shift):
+        super().shift(shift)
+        self.offset += shift
+
+    def _refine(self, candidates, half):
+        bound = self.lower[:, candidates]
+        bound -= self.offset[:, None]
+        np.maximum(bound, half[:, self.labels[candidates]], out=bound)
+        return candidates[bound.min(axis=0) < self.upper[candidates]]
