@@ -34,6 +34,8 @@ __all__ = ["HistTree", "TreeParams", "grow_tree"]
 
 #: Upper bound on ``nodes * features * bins`` for one histogram (memory cap).
 _HISTOGRAM_BUDGET = 1 << 21
+#: (row, feature) entries per histogram chunk (bounds the temporaries).
+_ROW_CHUNK_ENTRIES = 1 << 21
 
 
 @dataclass
@@ -78,40 +80,64 @@ class _Grower:
         self.parent_hists = {}
 
     # -- histogram and split search ------------------------------------------
-    def _cell_index(self, node_ids):
-        """Rows of ``node_ids`` (None: all) and their flat histogram cells."""
-        data = self.data
-        k, fb = len(node_ids), data.n_features * data.n_bins
-        if k == 1 and self.nodes.count == 1:  # the root: every row, no gather
-            return None, data.base
+    def _round_rows(self, node_ids):
+        """Rows of ``node_ids`` (None: all rows) and their local node index."""
+        if len(node_ids) == 1 and self.nodes.count == 1:  # the root
+            return None, None
         local = np.full(self.nodes.count, -1, dtype=np.intp)
-        local[node_ids] = np.arange(k)
+        local[node_ids] = np.arange(len(node_ids))
         row_local = local[self.sample_node]
         rows = np.flatnonzero(row_local >= 0)
-        index = data.base[rows]
-        index += (row_local[rows] * fb)[:, None]
+        return rows, row_local[rows]
+
+    def _cell_index(self, node_ids, rows=None, row_local=None):
+        """Flat histogram cell ``local * F * B + feature * B + bin`` of every
+        (row, feature) entry, shape (n_rows, F); ``rows=None`` means all."""
+        data = self.data
+        if rows is None:
+            rows, row_local = self._round_rows(node_ids)
+        if rows is None:
+            return None, data.base.astype(np.intp)
+        index = data.base[rows].astype(np.intp)
+        index += (row_local * (data.n_features * data.n_bins))[:, None]
         return rows, index
 
     def histograms(self, node_ids):
-        """Gradient, hessian and count histograms, shape (k, 3, F, B)."""
+        """Gradient, hessian and count histograms, shape (k, 3, F, B).
+
+        Rows are processed in chunks so that temporaries stay bounded on
+        large data; one chunk covers typical data sets.
+        """
         data = self.data
         k, n_features = len(node_ids), data.n_features
-        fb = n_features * data.n_bins
-        rows, index = self._cell_index(node_ids)
+        size = k * n_features * data.n_bins
+        rows, row_local = self._round_rows(node_ids)
+        n_rows = data.n_rows if rows is None else rows.size
+        step = max(1, max(_ROW_CHUNK_ENTRIES, 4 * size) // n_features)
+        hist = np.zeros((3, size))
+        for start in range(0, n_rows, step):
+            chunk = slice(start, start + step)
+            if rows is None:  # the root: contiguous slices, no gather
+                index, picked = data.base[chunk].astype(np.intp), chunk
+            else:
+                _, index = self._cell_index(node_ids, rows[chunk], row_local[chunk])
+                picked = rows[chunk]
+            self._accumulate(hist, index, self.g[picked], self.h[picked], size)
+        if self.uniform_hessian:
+            np.multiply(hist[2], self.h[0], out=hist[1])
+        return hist.reshape(3, k, n_features, data.n_bins).transpose(1, 0, 2, 3)
+
+    def _accumulate(self, hist, index, g, h, size):
         flat = index.ravel()
-        hist = np.empty((3, k * fb))
         # One weight per (row, feature) entry: a broadcast copy is much
         # cheaper than np.repeat.
         weights = np.empty(index.shape)
-        weights[...] = (self.g if rows is None else self.g[rows])[:, None]
-        hist[0] = np.bincount(flat, weights=weights.ravel(), minlength=k * fb)
-        hist[2] = np.bincount(flat, minlength=k * fb)
-        if self.uniform_hessian:
-            np.multiply(hist[2], self.h[0], out=hist[1])
-        else:
-            weights[...] = (self.h if rows is None else self.h[rows])[:, None]
-            hist[1] = np.bincount(flat, weights=weights.ravel(), minlength=k * fb)
-        return hist.reshape(3, k, n_features, data.n_bins).transpose(1, 0, 2, 3)
+        weights[...] = g[:, None]
+        hist[0] += np.bincount(flat, weights=weights.ravel(), minlength=size)
+        hist[2] += np.bincount(flat, minlength=size)
+        if not self.uniform_hessian:
+            weights[...] = h[:, None]
+            hist[1] += np.bincount(flat, weights=weights.ravel(), minlength=size)
 
     def _subtraction_plan(self, node_ids):
         """Split ``node_ids`` into nodes whose histograms are computed and
@@ -298,8 +324,8 @@ class BinnedData:
         self.n_rows, self.n_features = self.binned.shape
         self.n_bins = self.bin_mapper.n_bins_
         self.missing_bin = self.bin_mapper.missing_bin_
-        offsets = np.arange(self.n_features, dtype=np.intp) * self.n_bins
-        self.base = self.binned + offsets
+        offsets = np.arange(self.n_features, dtype=np.int32) * self.n_bins
+        self.base = self.binned.astype(np.int32) + offsets
 
     def take(self, rows):
         """The same data restricted to ``rows`` (e.g. a subsample)."""
