@@ -130,19 +130,19 @@ def kmeans_cases(repeats, n_samples):
 def dbscan_cases(repeats, scale):
     X2, _ = make_blobs(int(50000 * scale), n_features=2, centers=6, random_state=0)
     compare(
-        f"DBSCAN {X2.shape[0]}x2 eps=0.1 min_samples=10",
+        f"DBSCAN {X2.shape[0]}x2 eps=0.2 min_samples=10",
         X2,
-        lambda: sd_cluster.DBSCAN(eps=0.1, min_samples=10),
-        lambda: sk_cluster.DBSCAN(eps=0.1, min_samples=10),
+        lambda: sd_cluster.DBSCAN(eps=0.2, min_samples=10),
+        lambda: sk_cluster.DBSCAN(eps=0.2, min_samples=10),
         ari,
         repeats,
     )
     X10, _ = make_blobs(int(20000 * scale), n_features=10, centers=6, random_state=0)
     compare(
-        f"DBSCAN {X10.shape[0]}x10 eps=1.5 min_samples=10",
+        f"DBSCAN {X10.shape[0]}x10 eps=2.5 min_samples=10",
         X10,
-        lambda: sd_cluster.DBSCAN(eps=1.5, min_samples=10),
-        lambda: sk_cluster.DBSCAN(eps=1.5, min_samples=10),
+        lambda: sd_cluster.DBSCAN(eps=2.5, min_samples=10),
+        lambda: sk_cluster.DBSCAN(eps=2.5, min_samples=10),
         ari,
         repeats,
     )

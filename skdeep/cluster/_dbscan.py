@@ -79,7 +79,7 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         Minkowski metrics (``"auto"`` only up to 16 features); ``"brute"``
         always uses distance blocks.
     leaf_size : int, default=30
-        Accepted for compatibility; scipy's tree picks its own leaves.
+        Leaf size of the KD-tree (speed/memory trade-off only).
     p : float, default=None
         Minkowski exponent (``None`` means 2).
     n_jobs : int, default=None
@@ -151,6 +151,7 @@ class DBSCAN(ClusterMixin, BaseEstimator):
             self.metric_params,
             self.algorithm,
             self.n_jobs,
+            leaf_size=self.leaf_size,
         )
 
     @fit_context

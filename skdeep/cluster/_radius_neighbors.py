@@ -66,18 +66,20 @@ class RadiusPairs:
         ``"precomputed"``.
     eps : float
         Neighbourhood radius (inclusive).
-    metric, p, metric_params, algorithm, n_jobs
+    metric, p, metric_params, algorithm, n_jobs, leaf_size
         As in :class:`~skdeep.cluster.DBSCAN`.
     """
 
-    def __init__(self, X, eps, metric, p, metric_params, algorithm, n_jobs):
+    def __init__(
+        self, X, eps, metric, p, metric_params, algorithm, n_jobs, leaf_size=30
+    ):
         self.X, self.eps, self.metric = X, eps, metric
         self.metric_params = metric_params or {}
         self.n_jobs = 1 if n_jobs is None else n_jobs
         self.p = minkowski_p(metric, p, metric_params)
         self.tree = None
         if self._use_tree(algorithm):
-            self.tree = cKDTree(X)
+            self.tree = cKDTree(X, leafsize=leaf_size)
 
     def _use_tree(self, algorithm):
         if self.p is None or sp.issparse(self.X) or self.metric == "precomputed":
