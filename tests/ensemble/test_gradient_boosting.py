@@ -291,3 +291,26 @@ def test_invalid_parameters_raise_before_fitting():
         GradientBoostingRegressor(loss="log_loss").fit(X, y)
     with pytest.warns(FutureWarning, match="criterion"):
         GradientBoostingRegressor(criterion="squared_error", n_estimators=2).fit(X, y)
+
+
+def test_tree_shape_parameters_reach_the_trees(regression_data):
+    X, _, y, _ = regression_data
+    best_first = GradientBoostingRegressor(
+        n_estimators=3, max_depth=None, max_leaf_nodes=6, random_state=0
+    ).fit(X, y)
+    assert all(m.get_n_leaves() == 6 for m in best_first.estimators_.ravel())
+    plain = GradientBoostingRegressor(n_estimators=3, random_state=0).fit(X, y)
+    shrunk = GradientBoostingRegressor(
+        n_estimators=3, l2_regularization=1000.0, random_state=0
+    ).fit(X, y)
+    # The L2 penalty shrinks every leaf value towards zero.
+    spread = [
+        np.abs(m.tree_.value).max()
+        for m in (plain.estimators_[0, 0], shrunk.estimators_[0, 0])
+    ]
+    assert spread[1] < spread[0]
+    leafy = GradientBoostingRegressor(
+        n_estimators=2, max_depth=None, min_samples_leaf=20, random_state=0
+    ).fit(X, y)
+    tree = leafy.estimators_[0, 0].tree_
+    assert tree.n_node_samples[tree.children_left == -1].min() >= 20

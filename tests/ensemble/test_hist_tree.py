@@ -219,3 +219,19 @@ def test_cost_complexity_pruning_matches_sklearn(ccp_alpha):
     assert tree.node_count < grow_tree(data, -y, np.ones(300)).node_count * 10
     pred = tree.predict_binned(data.binned, mapper.missing_bin_)
     np.testing.assert_allclose(pred, reference.predict(X), atol=1e-10)
+
+
+def test_row_chunking_gives_the_same_tree(monkeypatch):
+    import skdeep.ensemble._hist_tree as hist_tree
+
+    rng = np.random.RandomState(0)
+    X = rng.rand(500, 4)
+    y = X[:, 0] * 3 + np.sin(6 * X[:, 1]) + 0.1 * rng.randn(500)
+    w = rng.uniform(0.5, 2.0, 500)
+    data, mapper = _binned(X, max_bins=64)
+    whole = grow_tree(data, -w * y, w, TreeParams(max_depth=4))
+    monkeypatch.setattr(hist_tree, "_ROW_CHUNK_ENTRIES", 40)
+    monkeypatch.setattr(hist_tree, "_HISTOGRAM_BUDGET", 64 * 4 * 2)
+    chunked = grow_tree(data, -w * y, w, TreeParams(max_depth=4))
+    np.testing.assert_array_equal(chunked.feature, whole.feature)
+    np.testing.assert_allclose(chunked.value, whole.value)
