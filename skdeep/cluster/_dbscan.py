@@ -70,8 +70,8 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         Neighbourhood weight (count, itself included) that makes a core sample.
     metric : str or callable, default="euclidean"
         Distance metric (any of :func:`sklearn.metrics.pairwise_distances`), or
-        ``"precomputed"`` for a square distance matrix (dense, or sparse where
-        only stored entries are neighbours).
+        ``"precomputed"`` for a square, symmetric distance matrix (dense, or
+        sparse where only stored entries are neighbours).
     metric_params : dict, default=None
         Extra keyword arguments of the metric.
     algorithm : {"auto", "ball_tree", "kd_tree", "brute"}, default="auto"
