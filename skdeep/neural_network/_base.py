@@ -206,6 +206,11 @@ class BaseNeuralEstimator(NetworkStateMixin, BaseEstimator):
         random_state = check_random_state(self.random_state)
         rng = _generator_from(random_state)
         if continuing:
+            if Y.shape[1] != self.n_outputs_:
+                raise ValueError(
+                    f"y has {Y.shape[1]} outputs but the model has "
+                    f"{self.n_outputs_}; refit without warm_start."
+                )
             network = self._network_for_update(X.dtype, training=True)
             history = copy.deepcopy(self.__dict__.get("history_")) or History()
         else:

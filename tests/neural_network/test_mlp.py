@@ -156,15 +156,13 @@ def test_pipeline_and_grid_search_in_parallel(small_classification):
     X, y = small_classification
     search = GridSearchCV(
         make_pipeline(StandardScaler(), MLPClassifier(solver="lbfgs", random_state=0)),
-        {
-            "mlpclassifier__hidden_layer_sizes": [(3,), (20,)],
-            "mlpclassifier__alpha": [1e-4, 1.0],
-        },
-        cv=3,
+        {"mlpclassifier__hidden_layer_sizes": [(2,), (20,)]},
+        cv=2,
         n_jobs=2,
     ).fit(X, y)
     assert search.best_params_["mlpclassifier__hidden_layer_sizes"] == (20,)
-    assert search.best_score_ > 0.75
+    assert search.best_score_ > 0.7
+    assert search.predict(X).shape == y.shape
 
 
 def test_joblib_round_trip_keeps_predictions_and_training_state(tmp_path):
@@ -272,10 +270,15 @@ def test_sparse_input_gives_dense_results(small_classification):
     import scipy.sparse as sp
 
     X, y = small_classification
-    params = dict(hidden_layer_sizes=(6,), solver="lbfgs", random_state=0)
+    # (few iterations: sparse and dense products round differently, and a long
+    # L-BFGS run on a non-convex loss would amplify that)
+    params = dict(hidden_layer_sizes=(6,), solver="lbfgs", random_state=0, max_iter=15)
     dense = MLPClassifier(**params).fit(X, y)
     sparse = MLPClassifier(**params).fit(sp.csr_matrix(X), y)
-    assert_allclose(sparse.predict_proba(sp.csr_matrix(X)), dense.predict_proba(X))
+    assert_allclose(
+        sparse.predict_proba(sp.csr_matrix(X)), dense.predict_proba(X), rtol=1e-6
+    )
+    assert_allclose(sparse.transform(sp.csc_matrix(X)), dense.transform(X), rtol=1e-6)
 
 
 def test_sample_weight_equals_repetition_with_lbfgs(small_classification):

@@ -146,3 +146,12 @@ def test_poisson_requires_non_negative_targets(data):
     X, _ = data
     with pytest.raises(ValueError, match="non-negative"):
         MLPRegressor(loss="poisson").fit(X, -np.ones(len(X)))
+
+
+def test_warm_start_with_a_different_number_of_outputs(data):
+    X, y = data
+    reg = MLPRegressor(hidden_layer_sizes=(3,), solver="lbfgs", warm_start=True)
+    reg.fit(X, y.astype(float))
+    with pytest.raises(ValueError, match="y has 2 outputs but the model has 1"):
+        reg.fit(X, np.c_[y, y].astype(float))
+    assert reg.n_outputs_ == 1
