@@ -63,3 +63,24 @@ def test_scale_and_offset_are_learned_parameters_without_penalty():
     y = layer.forward(np.random.default_rng(3).normal(size=(50, 3)), training=True)
     assert y.mean(axis=0) == pytest.approx([-1.0] * 3)
     assert _layer(center=False, scale=False).parameters() == []
+
+
+def _first_to_last_gradient_ratio(batch_norm, depth=10):
+    rng = np.random.default_rng(0)
+    layers = []
+    for _ in range(depth):
+        layers.append(nn.Dense(64))
+        if batch_norm:
+            layers.append(nn.BatchNormalization())
+        layers.append(nn.Activation("logistic"))
+    net = nn.Sequential([*layers, nn.Dense(1)])
+    net.build((64,), rng)
+    raw = net.forward(rng.standard_normal((256, 64)), training=True)
+    net.backward(nn.SquaredError().gradient(np.ones((256, 1)), raw))
+    norms = [np.linalg.norm(p.grad) for p in net.parameters() if p.name == "kernel"]
+    return norms[0] / norms[-2]
+
+
+def test_batch_norm_stops_gradients_vanishing_in_a_deep_logistic_stack():
+    assert _first_to_last_gradient_ratio(batch_norm=False) < 1e-4
+    assert _first_to_last_gradient_ratio(batch_norm=True) > 1e-1
