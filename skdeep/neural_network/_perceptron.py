@@ -19,6 +19,7 @@ through :func:`skdeep.nn.train` (see :mod:`._perceptron_minibatch`).
 
 from __future__ import annotations
 
+import functools
 import warnings
 from numbers import Integral, Real
 
@@ -28,21 +29,30 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state, compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
-from threadpoolctl import threadpool_limits
+from sklearn.utils.validation import validate_data
+from threadpoolctl import ThreadpoolController
 
 from ..utils._param_validation import Interval, StrOptions, fit_context
 from ..utils.validation import check_sample_weight
-from ._perceptron_setup import initial_parameters, make_problems, validation_split
+from ._linear_output import LinearClassifierOutputMixin
+from ._perceptron_setup import (
+    check_partial_fit_classes,
+    initial_parameters,
+    make_problems,
+    training_settings,
+    validation_split,
+)
 
 __all__ = ["Perceptron"]
 
-# scikit-learn damps intercept updates on sparse input (rare features would
-# otherwise drive the intercept); kept for parity.
-SPARSE_INTERCEPT_DECAY = 0.01
+
+@functools.cache
+def _blas_controller():
+    # Inspecting the loaded libraries is slow (milliseconds): do it once.
+    return ThreadpoolController()
 
 
-class Perceptron(ClassifierMixin, BaseEstimator):
+class Perceptron(LinearClassifierOutputMixin, ClassifierMixin, BaseEstimator):
     """Linear perceptron classifier: threshold units trained by the perceptron rule.
 
     Each class gets a linear unit ``w @ x + b`` (one unit for two classes); the
@@ -208,7 +218,6 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         self.warm_start = warm_start
         self.batch_size = batch_size
 
-    # ------------------------------------------------------------------ fit
     @fit_context
     def fit(self, X, y, coef_init=None, intercept_init=None, sample_weight=None):
         """Fit the perceptron with ``max_iter`` epochs at most.
@@ -284,30 +293,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             The updated estimator.
         """
         first_call = not hasattr(self, "classes_")
-        if first_call:
-            if self.early_stopping:
-                raise ValueError("early_stopping should be False with partial_fit")
-            if self.class_weight == "balanced":
-                raise ValueError(
-                    "class_weight 'balanced' is not supported for partial_fit. "
-                    "Compute the weights once with sklearn.utils."
-                    "compute_class_weight('balanced', classes=classes, y=y) on a "
-                    "representative sample of y and pass them as a dict."
-                )
-            if classes is None:
-                raise ValueError(
-                    "classes must be passed on the first call to partial_fit."
-                )
-            classes = np.unique(classes)
-        else:
-            if classes is not None and not np.array_equal(
-                self.classes_, np.unique(classes)
-            ):
-                raise ValueError(
-                    f"`classes={classes!r}` is not the same as on last call to "
-                    f"partial_fit, was: {self.classes_!r}"
-                )
-            classes = self.classes_
+        classes = check_partial_fit_classes(self, classes, first_call)
         return self._fit_data(
             X,
             y,
@@ -381,26 +367,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
 
     def _train(self, X, problems, coef, intercept, max_iter, rng):
         """Train ``coef``/``intercept`` in place; return the epochs run."""
-        l1_ratio = {None: 0.0, "l2": 0.0, "l1": 1.0}.get(self.penalty, self.l1_ratio)
-        penalised = self.penalty is not None
-        decay = SPARSE_INTERCEPT_DECAY if sp.issparse(X) else 1.0
-        settings = {
-            "max_iter": max_iter,
-            "tol": self.tol,
-            "n_iter_no_change": self.n_iter_no_change,
-            "shuffle": self.shuffle,
-            "verbose": self.verbose,
-            "shrink": max(0.0, 1.0 - (1.0 - l1_ratio) * self.eta0 * self.alpha)
-            if penalised
-            else 1.0,
-            "l1_step": l1_ratio * self.eta0 * self.alpha if penalised else 0.0,
-            "intercept_step": decay if self.fit_intercept else 0.0,
-            "penalty": (self.alpha, l1_ratio) if penalised else None,
-            "alpha": self.alpha,
-            "l1_ratio": l1_ratio,
-            "eta0": self.eta0,
-            "batch_size": self.batch_size,
-        }
+        settings = training_settings(self, max_iter, sparse_input=sp.issparse(X))
         seed = rng.randint(np.iinfo(np.int32).max)
         generator = np.random.default_rng(seed)
         if self.batch_size > 1:
@@ -412,82 +379,10 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         # The kernel multiplies many small matrices; BLAS threads only add
         # synchronisation overhead there (and thrash on a busy machine).
         with (
-            threadpool_limits(limits=1, user_api="blas"),
+            _blas_controller().limit(limits=1, user_api="blas"),
             np.errstate(over="ignore", invalid="ignore"),
         ):
             n_iter = train_problems(
                 X, problems, coef, intercept, settings, generator, n_jobs=self.n_jobs
             )
         return n_iter.max()
-
-    # -------------------------------------------------------------- predict
-    def decision_function(self, X):
-        """Signed distance of each sample to each class's hyperplane.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            ``X @ coef_.T + intercept_``; one column (raveled) for two classes,
-            positive for ``classes_[1]``.
-        """
-        check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse="csr", reset=False)
-        scores = X @ self.coef_.T
-        scores = scores.toarray() if sp.issparse(scores) else np.asarray(scores)
-        scores = scores + self.intercept_
-        return scores.ravel() if scores.shape[1] == 1 else scores
-
-    def predict(self, X):
-        """Predict class labels.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            The class of the largest decision (sign for two classes).
-        """
-        scores = self.decision_function(X)
-        if scores.ndim == 1:
-            indices = (scores > 0).astype(int)
-        else:
-            indices = scores.argmax(axis=1)
-        return self.classes_[indices]
-
-    def densify(self):
-        """Convert ``coef_`` to a dense ndarray (the default format).
-
-        Returns
-        -------
-        self : Perceptron
-            The estimator.
-        """
-        check_is_fitted(self, "coef_")
-        if sp.issparse(self.coef_):
-            self.coef_ = self.coef_.toarray()
-        return self
-
-    def sparsify(self):
-        """Convert ``coef_`` to a CSR matrix (memory-efficient for L1 models).
-
-        Returns
-        -------
-        self : Perceptron
-            The estimator.
-        """
-        check_is_fitted(self, "coef_")
-        self.coef_ = sp.csr_matrix(self.coef_)
-        return self
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags

@@ -13,7 +13,8 @@ import time
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 
-from ._perceptron_kernel import L1Truncation, WindowSizer, perceptron_epoch
+from ._perceptron_kernel import WindowSizer, default_max_length, perceptron_epoch
+from ._perceptron_penalty import L1Truncation
 
 __all__ = ["ProblemSet", "train_problems"]
 
@@ -101,7 +102,7 @@ def _train_sequential(X, problems, coef, intercept, settings, rng):
     state = _StoppingState(n_problems, settings["tol"], settings["n_iter_no_change"])
     n_iter = np.zeros(n_problems, dtype=int)
     active = np.arange(n_problems)
-    sizer = WindowSizer()
+    sizer = WindowSizer(max_length=default_max_length(X))
     l1 = None
     if settings["l1_step"]:
         l1 = L1Truncation(coef.shape, settings["l1_step"], coef.dtype)

@@ -36,73 +36,45 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["L1Truncation", "WindowSizer", "perceptron_epoch"]
+from ._perceptron_penalty import sum_sq_norms
+
+__all__ = ["WindowSizer", "default_max_length", "perceptron_epoch"]
 
 
 class WindowSizer:
-    """Adaptive window length: aim at a fixed number of mistakes per window.
+    """Adaptive window length: aim at a few fixed-point rounds per window.
 
     Parameters
     ----------
     length : int, default=64
         Initial window length (samples).
-    target_mistakes : int, default=12
-        Desired number of mistakes of the worst problem per window.
-    min_length, max_length : int, default=32, 1024
+    target_rounds : float, default=8
+        Desired number of fixed-point rounds per window (see ``_solve_window``).
+    min_length, max_length : int, default=16, 4096
         Bounds of the window length.
     """
 
-    def __init__(self, length=64, target_mistakes=12, min_length=32, max_length=1024):
+    def __init__(self, length=64, target_rounds=8, min_length=16, max_length=4096):
         self.length = int(length)
-        self.target_mistakes = target_mistakes
+        self.target_rounds = target_rounds
         self.min_length = min_length
         self.max_length = max_length
 
-    def update(self, n_mistakes, window_length):
-        """Resize after a window of ``window_length`` samples."""
-        proposal = window_length * self.target_mistakes / max(n_mistakes, 0.5)
-        # Geometric smoothing keeps one unlucky window from collapsing the size.
-        smoothed = np.sqrt(self.length * proposal)
-        self.length = int(np.clip(smoothed, self.min_length, self.max_length))
+    def profiles(self, shrink, intercept_step, dtype):
+        """The influence-row factors for these settings (cached across epochs)."""
+        key = (shrink, intercept_step, np.dtype(dtype))
+        cache = self.__dict__.setdefault("_profiles", {})
+        if key not in cache:
+            cache[key] = _Profiles(self.max_length, shrink, intercept_step, dtype)
+        return cache[key]
 
-
-class L1Truncation:
-    """Cumulative L1 penalty with truncation at zero (Tsuruoka et al., 2009).
-
-    ``total`` is the L1 penalty every weight should have received so far and
-    ``applied`` (per weight, signed) what it actually received; a weight is
-    moved towards zero by the difference, never across it.
-
-    Parameters
-    ----------
-    shape : tuple of int
-        Shape of the coefficient array, ``(n_problems, n_features)``.
-    step : float
-        L1 penalty per trained sample, ``l1_ratio * eta0 * alpha``.
-    dtype : dtype
-        Dtype of the coefficients.
-    """
-
-    def __init__(self, shape, step, dtype):
-        self.step = step
-        self.total = 0.0
-        self.applied = np.zeros(shape, dtype=dtype)
-        self.rows = slice(None)
-
-    def apply(self, coef, n_samples):
-        """Add the penalty of ``n_samples`` samples to ``coef`` (in place).
-
-        ``coef`` holds the rows ``self.rows`` of the full coefficient array.
-        """
-        self.total += self.step * n_samples
-        rows = self.rows
-        applied = self.applied[rows]
-        before = coef.copy()
-        positive, negative = coef > 0, coef < 0
-        coef[positive] = np.maximum(0.0, (coef - (self.total + applied))[positive])
-        coef[negative] = np.minimum(0.0, (coef + (self.total - applied))[negative])
-        applied += coef - before
-        self.applied[rows] = applied
+    def update(self, n_rounds, window_length):
+        """Resize after a window of ``window_length`` samples took ``n_rounds``."""
+        proposal = window_length * self.target_rounds / max(n_rounds, 1)
+        # Geometric smoothing keeps one unlucky window from collapsing the size;
+        # multiples of 16 let the per-length caches be reused.
+        smoothed = int(np.sqrt(self.length * proposal)) // 16 * 16
+        self.length = min(max(smoothed, self.min_length), self.max_length)
 
 
 def _dot(a, b):
@@ -116,54 +88,101 @@ class _Influence:
 
     It is ``shrink ** (k - 1 - j) * x_j @ x_k + intercept_step`` for k > j and 0
     otherwise (an update only affects later samples).  Rows are computed on
-    demand, only for positions that may hold a mistake.
+    demand, only for positions that may hold a mistake, and kept compactly.
     """
 
-    def __init__(self, X_window, decay, intercept_step):
-        length = X_window.shape[0]
+    def __init__(self, X_window, profiles, eager=False):
         self.X = X_window
-        self.decay = decay[:length, :length]
-        self.intercept_step = intercept_step
-        self.rows = np.zeros((length, length), dtype=decay.dtype)
-        self.known = np.zeros(length, dtype=bool)
-        if sp.issparse(X_window):
-            # One sparse product is much cheaper than many small ones.
+        # Products with a CSR transpose avoid a format conversion per call.
+        self.X_T = X_window.T.tocsr() if sp.issparse(X_window) else X_window.T
+        self.length = length = X_window.shape[0]
+        self.profiles = profiles
+        self.slot = np.full(length, -1)
+        self.rows = np.empty((min(length, 64), length), dtype=profiles.dtype)
+        self.n_rows = 0
+        if eager:
+            # Dense mistakes (several problems, short window): one Gram product.
             self._fill(np.arange(length))
 
     def _fill(self, positions):
-        gram = _dot(self.X[positions], self.X.T)
-        self.rows[positions] = gram * self.decay[positions]
-        if self.intercept_step:
-            later = np.arange(self.X.shape[0]) > positions[:, None]
-            self.rows[positions] += self.intercept_step * later
-        self.known[positions] = True
+        end = self.n_rows + positions.shape[0]
+        if end > self.rows.shape[0]:
+            grown = np.empty(
+                (max(end, 2 * self.rows.shape[0]), self.length), self.rows.dtype
+            )
+            grown[: self.n_rows] = self.rows[: self.n_rows]
+            self.rows = grown
+        block = self.rows[self.n_rows : end]
+        block[...] = _dot(self.X[positions], self.X_T)
+        self.profiles.apply(block, positions, self.length)
+        self.slot[positions] = np.arange(self.n_rows, end)
+        self.n_rows = end
 
     def take(self, positions):
-        missing = positions[~self.known[positions]]
+        missing = positions[self.slot[positions] < 0]
         if missing.size:
             self._fill(missing)
-        return self.rows[positions]
+        return self.rows[self.slot[positions]]
+
+    def full(self):
+        """The whole ``(length, length)`` matrix, or None if it was not built."""
+        if self.n_rows < self.length or self.slot[0] != 0:
+            return None
+        return self.rows[: self.length]
 
 
-def _decay_matrix(length, shrink, dtype):
-    """``shrink ** (k - 1 - j)`` for k > j, else 0 (upper-triangular)."""
-    gap = np.arange(length)[None, :] - np.arange(length)[:, None] - 1
-    decay = np.zeros((length, length), dtype=dtype)
-    upper = gap >= 0
-    decay[upper] = shrink ** gap[upper] if shrink != 1.0 else 1.0
-    return decay
+class _Profiles:
+    """Shrinkage and "later sample" factors of the influence rows.
+
+    Row j of the factor ``shrink ** (k - 1 - j)`` (0 for k <= j) is a slice of
+    one vector, so any set of rows is a gather from its sliding-window view.
+    """
+
+    def __init__(self, max_length, shrink, intercept_step, dtype):
+        self.max_length = max_length
+        self.dtype = dtype
+        self.shrink = shrink
+        self.intercept_step = intercept_step
+        later = np.zeros(2 * max_length + 1, dtype=dtype)
+        later[max_length + 1 :] = 1.0
+        self.later = later
+        decay = later.copy()
+        if shrink != 1.0:
+            decay[max_length + 1 :] = shrink ** np.arange(max_length, dtype=dtype)
+        self.decay = decay
+        self._square_gather = {}
+
+    def apply(self, gram_rows, positions, length):
+        """Turn ``x_j @ x_k`` rows (positions j) into influence rows, in place."""
+        if positions.shape[0] == length and length <= 512:
+            # Whole windows recur with a few lengths: reuse the gather index.
+            gather = self._square_gather.get(length)
+            if gather is None:
+                gather = self.max_length - np.subtract.outer(
+                    np.arange(length), np.arange(length)
+                )
+                self._square_gather[length] = gather
+        else:
+            gather = (self.max_length - positions)[:, None] + np.arange(length)
+        gram_rows *= (self.decay if self.shrink != 1.0 else self.later)[gather]
+        if self.intercept_step:
+            gram_rows += self.intercept_step * self.later[gather]
 
 
 def _solve_window(y, steps, decisions, influence):
     """Find the window's mistakes by fixed-point iteration.
 
     ``mistakes[c, k]`` must equal ``y[c, k] * D[c, k] <= 0`` where ``D`` are
-    the decisions given the earlier mistakes.  Starting from the mistakes of
-    the window-start weights, each round recomputes the decisions from the
-    current guess (only the columns whose guess changed are added).  After
-    ``t`` rounds the first ``t`` positions are exact, so the iteration
-    terminates, usually after a handful of rounds; its fixed point is the
-    sequential perceptron's answer.
+    the decisions given the earlier mistakes.  Each round computes ``D`` from a
+    guess of the mistakes (only the columns whose guess changed are added) and
+    thresholds it.  Up to the first position where the result disagrees with
+    the guess, the guess was right; at that position the result is right.
+    So every round extends an exact prefix, whatever is guessed beyond it,
+    and the fixed point is the sequential perceptron's answer.
+
+    With several problems (one-vs-all) the round's result is the next guess
+    (Jacobi iteration), which typically converges in a few rounds.  A single
+    problem uses :func:`_guarded_rounds`.
 
     Returns
     -------
@@ -171,50 +190,121 @@ def _solve_window(y, steps, decisions, influence):
         The update of every mistake (0 elsewhere).
     decisions : ndarray of shape (n_problems, length)
         Each sample's decision at the time it is visited.
+    n_rounds : int
+        Rounds used (a cost measure for the window sizing).
     """
+    if decisions.shape[0] == 1:
+        return _guarded_rounds(y, steps, decisions, influence)
+    full = influence.full()
+    if full is not None:
+        return _jacobi_rounds_dense(y, steps, decisions, full)
     mistakes = np.zeros(decisions.shape, dtype=bool)
     current = decisions.copy()
+    n_rounds = 0
     while True:
+        n_rounds += 1
         updated = y * current <= 0
         changed = np.flatnonzero((updated != mistakes).any(axis=0))
         if changed.size == 0:
-            return mistakes * steps, current
+            return mistakes * steps, current, n_rounds
         flips = updated[:, changed].astype(steps.dtype) - mistakes[:, changed]
-        current += (flips * steps[:, changed]) @ influence.take(changed)
+        flips *= steps[:, changed]
+        current += flips @ influence.take(changed)
         mistakes = updated
 
 
-def _sum_sq_norms(window, coef, intercept, updates, decisions, shrink, intercept_step):
-    """Sum over the window's samples of ``||w||^2`` at each visit, per problem.
+def _jacobi_rounds_dense(y, steps, decisions, influence):
+    """:func:`_solve_window`'s Jacobi rounds with the whole influence matrix.
 
-    Between mistakes ``||w||^2`` shrinks by ``shrink ** 2`` per sample; a
-    mistake at j adds ``2 shrink u_j (w_j @ x_j) + u_j^2 ||x_j||^2``.  The
-    recurrence is linear, so its sum over the window is a geometric closed form.
+    Fewer, larger operations than gathering the changed columns: the window
+    is short, so the full product is cheap and Python overhead dominates.
     """
-    length = updates.shape[1]
-    ratio = shrink * shrink
-    geometric = np.cumsum(np.concatenate([[0.0], ratio ** np.arange(length)]))
-    total = np.einsum("ij,ij->i", coef, coef) * geometric[length]
-    if np.any(updates):
-        earlier = np.cumsum(updates, axis=1) - updates
-        w_dot_x = decisions - intercept[:, None] - intercept_step * earlier
-        x_sq = window.squared_norms()
-        jump = 2.0 * shrink * updates * w_dot_x + updates**2 * x_sq
-        total += jump @ geometric[length - 1 - np.arange(length)]
-    return total
+    mistakes = np.zeros(decisions.shape, dtype=steps.dtype)
+    current = decisions.copy()
+    n_rounds = 0
+    while True:
+        n_rounds += 1
+        updated = np.less_equal(y * current, 0).astype(steps.dtype)
+        flips = updated - mistakes
+        if not flips.any():
+            return mistakes * steps, current, n_rounds
+        flips *= steps
+        current += flips @ influence
+        mistakes = updated
+
+
+def _guarded_rounds(y, steps, decisions, influence):
+    """:func:`_solve_window` for one problem: a scan with verified look-ahead.
+
+    Each round first rebuilds the decisions from the exact prefix alone (the
+    guesses beyond it are withdrawn), so the first mistake after the prefix is
+    exact, as in a plain sequential scan.  The following ``allowance - 1``
+    mistakes of those uncontaminated decisions are added as guesses and the
+    next round verifies them.  Guesses never feed further guesses (which
+    makes plain Jacobi iteration wander while the weights are poor), and the
+    allowance doubles while the guesses keep being confirmed.
+    """
+    y, steps, current = y[0], steps[0], decisions[0].copy()
+    guess = np.zeros(current.shape[0], dtype=bool)
+    exact, allowance, n_rounds = 0, 4, 0
+
+    def switch(positions, value):
+        # Add (value=True) or withdraw the updates of `positions`.
+        if positions.size:
+            sign = 1.0 if value else -1.0
+            current[:] += (sign * steps[positions]) @ influence.take(positions)
+            guess[positions] = value
+
+    while True:
+        n_rounds += 1
+        updated = y * current <= 0
+        differ = np.flatnonzero(updated[exact:] != guess[exact:])
+        if differ.size == 0:
+            return (guess * steps)[None], current[None], n_rounds
+        first = exact + differ[0]
+        confirmed = np.count_nonzero(guess[exact:first])
+        allowance = max(2 * confirmed, 1) if n_rounds > 1 else allowance
+        withdrawn = np.flatnonzero(guess[first:]) + first
+        switch(withdrawn, False)
+        exact = first
+        found = np.flatnonzero(y[exact:] * current[exact:] <= 0)[:allowance]
+        switch(found + exact, True)
+
+
+# Largest sparse window (in matrix entries) converted to a dense array.
+_DENSIFY_LIMIT = 1 << 18
 
 
 class _Window:
     """The samples of one window."""
 
-    def __init__(self, X, idx):
-        self.X = X[idx] if sp.issparse(X) else np.take(X, idx, axis=0)
+    def __init__(self, X, idx, buffer=None):
         self.length = idx.shape[0]
+        if sp.issparse(X):
+            self.X = X[idx]
+            if self.length * X.shape[1] <= _DENSIFY_LIMIT:
+                # Small windows are faster dense: scipy's per-call overhead
+                # would dominate every product of the rounds.
+                self.X = self.X.toarray()
+        else:
+            # One reused buffer avoids page faults per window; mode="clip" (the
+            # indices are valid) lets numpy write straight into it.
+            self.X = np.take(X, idx, axis=0, out=buffer[: self.length], mode="clip")
 
-    def squared_norms(self):
-        if sp.issparse(self.X):
-            return np.asarray(self.X.multiply(self.X).sum(axis=1)).ravel()
-        return np.einsum("ij,ij->i", self.X, self.X)
+    def squared_norms(self, positions):
+        """``||x_k||^2`` of the window samples at ``positions``."""
+        rows = self.X[positions]
+        if sp.issparse(rows):
+            return np.asarray(rows.multiply(rows).sum(axis=1)).ravel()
+        return np.einsum("ij,ij->i", rows, rows)
+
+
+def default_max_length(X):
+    """Longest window: sparse windows stay small enough to be densified."""
+    if not sp.issparse(X):
+        return 4096
+    dense_rows = _DENSIFY_LIMIT // max(X.shape[1], 1)
+    return int(min(dense_rows, 4096)) if dense_rows >= 64 else 1024
 
 
 def perceptron_epoch(
@@ -278,21 +368,34 @@ def perceptron_epoch(
     objective : ndarray of shape (n_problems,)
         ``loss`` plus the summed penalty (equal to ``loss`` without penalty).
     """
-    sizer = WindowSizer() if sizer is None else sizer
-    decay = _decay_matrix(sizer.max_length, shrink, coef.dtype)
+    if sizer is None:
+        sizer = WindowSizer(max_length=default_max_length(X))
+    profiles = sizer.profiles(shrink, intercept_step, coef.dtype)
     powers = shrink ** np.arange(sizer.max_length + 1, dtype=coef.dtype)
     loss = np.zeros(coef.shape[0])
     objective = np.zeros(coef.shape[0])
+    buffer = None
+    if not sp.issparse(X):
+        buffer = np.empty((min(sizer.max_length, order.shape[0]), X.shape[1]), X.dtype)
     start = 0
     while start < order.shape[0]:
         idx = order[start : start + sizer.length]
-        window = _Window(X, idx)
-        decisions = _dot(coef, window.X.T)
+        window = _Window(X, idx, buffer)
+        if sp.issparse(window.X):
+            decisions = np.ascontiguousarray(_dot(window.X, coef.T).T)
+        else:
+            decisions = coef @ window.X.T
         if shrink != 1.0:
             decisions *= powers[: window.length]
         decisions += intercept[:, None]
-        influence = _Influence(window.X, decay, intercept_step)
-        updates, visited = _solve_window(
+        # A sparse product has a large fixed cost: one Gram per window is
+        # cheaper than a product per round.
+        sparse_window = sp.issparse(window.X)
+        eager = window.length <= (1024 if sparse_window else 256) and (
+            coef.shape[0] > 1 or sparse_window
+        )
+        influence = _Influence(window.X, profiles, eager)
+        updates, visited, n_rounds = _solve_window(
             y_sign[:, idx], signed_step[:, idx], decisions, influence
         )
         window_loss = np.maximum(-y_sign[:, idx] * visited, 0.0).sum(axis=1)
@@ -300,7 +403,7 @@ def perceptron_epoch(
         objective += window_loss
         if penalty is not None:
             alpha, l1_ratio = penalty
-            sq = _sum_sq_norms(
+            sq = sum_sq_norms(
                 window, coef, intercept, updates, visited, shrink, intercept_step
             )
             l1_norm = np.abs(coef).sum(axis=1) * window.length
@@ -308,7 +411,7 @@ def perceptron_epoch(
         _apply_updates(window.X, updates, coef, intercept, intercept_step, powers)
         if l1 is not None:
             l1.apply(coef, window.length)
-        sizer.update(np.count_nonzero(updates, axis=1).max(), window.length)
+        sizer.update(n_rounds, window.length)
         start += window.length
     return loss, objective
 
@@ -323,5 +426,11 @@ def _apply_updates(X_window, updates, coef, intercept, intercept_step, powers):
         # The update at j is shrunk by the (length - 1 - j) later samples.
         updates = updates * powers[length - 1 :: -1]
         coef *= powers[length]
-    if np.any(updates):
-        coef += _dot(updates, X_window)
+    touched = np.flatnonzero(updates.any(axis=0))
+    if touched.size:
+        # Only the mistaken samples contribute: skip the others' rows.
+        rows = X_window[touched]
+        if sp.issparse(rows):
+            coef += _dot(rows.T, updates[:, touched].T).T
+        else:
+            coef += updates[:, touched] @ rows

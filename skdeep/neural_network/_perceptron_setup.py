@@ -7,7 +7,68 @@ from sklearn.model_selection import StratifiedShuffleSplit
 
 from ._perceptron_fit import ProblemSet
 
-__all__ = ["initial_parameters", "make_problems", "validation_split"]
+__all__ = [
+    "check_partial_fit_classes",
+    "initial_parameters",
+    "make_problems",
+    "training_settings",
+    "validation_split",
+]
+
+# scikit-learn damps intercept updates on sparse input (rare features would
+# otherwise drive the intercept); kept for parity.
+SPARSE_INTERCEPT_DECAY = 0.01
+
+
+def check_partial_fit_classes(estimator, classes, first_call):
+    """The classes of a ``partial_fit`` call, with scikit-learn's first-call rules."""
+    if not first_call:
+        if classes is not None and not np.array_equal(
+            estimator.classes_, np.unique(classes)
+        ):
+            raise ValueError(
+                f"`classes={classes!r}` is not the same as on last call to "
+                f"partial_fit, was: {estimator.classes_!r}"
+            )
+        return estimator.classes_
+    if estimator.early_stopping:
+        raise ValueError("early_stopping should be False with partial_fit")
+    if estimator.class_weight == "balanced":
+        raise ValueError(
+            "class_weight 'balanced' is not supported for partial_fit. "
+            "Compute the weights once with sklearn.utils.compute_class_weight("
+            "'balanced', classes=classes, y=y) on a representative sample of y "
+            "and pass them as a dict."
+        )
+    if classes is None:
+        raise ValueError("classes must be passed on the first call to partial_fit.")
+    return np.unique(classes)
+
+
+def training_settings(estimator, max_iter, *, sparse_input):
+    """Everything the training loops need, derived from the hyper-parameters."""
+    penalised = estimator.penalty is not None
+    l1_ratio = {"l2": 0.0, "l1": 1.0}.get(estimator.penalty, estimator.l1_ratio)
+    if not penalised:
+        l1_ratio = 0.0
+    rate_alpha = estimator.eta0 * estimator.alpha if penalised else 0.0
+    intercept_step = SPARSE_INTERCEPT_DECAY if sparse_input else 1.0
+    return {
+        "max_iter": max_iter,
+        "tol": estimator.tol,
+        "n_iter_no_change": estimator.n_iter_no_change,
+        "shuffle": estimator.shuffle,
+        "verbose": estimator.verbose,
+        # sklearn never lets the L2 shrinkage factor go negative.
+        "shrink": max(0.0, 1.0 - (1.0 - l1_ratio) * rate_alpha),
+        "l1_step": l1_ratio * rate_alpha,
+        "intercept_step": intercept_step if estimator.fit_intercept else 0.0,
+        "penalty": (estimator.alpha, l1_ratio) if penalised else None,
+        "alpha": estimator.alpha,
+        "l1_ratio": l1_ratio,
+        "eta0": estimator.eta0,
+        "batch_size": estimator.batch_size,
+    }
 
 
 def initial_parameters(n_classes, n_features, dtype, coef_init, intercept_init):

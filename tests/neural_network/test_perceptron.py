@@ -343,3 +343,50 @@ def test_failed_refit_keeps_previous_model(iris):
     assert_array_equal(clf.coef_, coef)
     with pytest.raises(ValueError, match="under-/overflow"):
         Perceptron(eta0=1e308, max_iter=3).fit(X * 1e10, y)
+
+
+def test_minibatch_mode_learns_digits():
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    clf = Perceptron(batch_size=16, random_state=0, max_iter=30).fit(X, y)
+    assert clf.score(X, y) > 0.93
+    assert clf.coef_.shape == (10, 64)
+    assert clf.t_ == clf.n_iter_ * X.shape[0] + 1
+
+
+def test_full_batch_weight_equals_repetition():
+    X, y = make_blobs(60, centers=3, random_state=0)
+    weight = np.random.default_rng(0).integers(0, 3, 60)
+    params = dict(batch_size=1000, tol=None, max_iter=15, class_weight={0: 2.0})
+    weighted = Perceptron(**params).fit(X, y, sample_weight=weight)
+    repeated = Perceptron(**params).fit(np.repeat(X, weight, 0), np.repeat(y, weight))
+    assert_allclose(weighted.coef_, repeated.coef_, atol=1e-10)
+    assert_allclose(weighted.intercept_, repeated.intercept_, atol=1e-10)
+
+
+def test_minibatch_early_stopping_and_penalty():
+    X, y = make_classification(400, 8, random_state=0, flip_y=0.2)
+    clf = Perceptron(batch_size=20, early_stopping=True, max_iter=60).fit(X, y)
+    assert clf.n_iter_ < 60
+    strong = Perceptron(batch_size=20, penalty="l2", alpha=1.0, max_iter=5).fit(X, y)
+    weak = Perceptron(batch_size=20, penalty="l2", alpha=1e-6, max_iter=5).fit(X, y)
+    assert np.linalg.norm(strong.coef_) < np.linalg.norm(weak.coef_)
+
+
+def test_kernel_single_problem_guarded_rounds():
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(400, 4)) * [1.0, 5.0, 0.1, 2.0]
+    y_sign = np.where(
+        X @ [1.0, -0.5, 3.0, 0.2] + 0.3 * rng.normal(size=400) > 0, 1.0, -1.0
+    )
+    step = 0.5 * y_sign[None]
+    coef, intercept = np.zeros((1, 4)), np.zeros(1)
+    sizer = WindowSizer(length=200, min_length=50, max_length=400)
+    for _ in range(3):
+        perceptron_epoch(
+            X, np.arange(400), coef, intercept, y_sign[None], step, sizer=sizer
+        )
+    w, b = reference_perceptron(X, y_sign, step[0], epochs=3)
+    assert_allclose(coef[0], w, atol=1e-10)
+    assert_allclose(intercept[0], b, atol=1e-10)

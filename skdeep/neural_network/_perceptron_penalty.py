@@ -1,0 +1,75 @@
+"""Penalty bookkeeping of the exact perceptron kernel.
+
+* :class:`L1Truncation`: the L1 part of ``'l1'``/``'elasticnet'``, scikit-learn's
+  cumulative truncated gradient, applied to the whole weight vector after each
+  window of samples.
+* :func:`sum_sq_norms`: the summed ``||w||^2`` of a window, for the
+  objective that scikit-learn's stopping rule watches.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["L1Truncation", "sum_sq_norms"]
+
+
+class L1Truncation:
+    """Cumulative L1 penalty with truncation at zero (Tsuruoka et al., 2009).
+
+    ``total`` is the L1 penalty every weight should have received so far and
+    ``applied`` (per weight, signed) what it actually received; a weight is
+    moved towards zero by the difference, never across it.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Shape of the coefficient array, ``(n_problems, n_features)``.
+    step : float
+        L1 penalty per trained sample, ``l1_ratio * eta0 * alpha``.
+    dtype : dtype
+        Dtype of the coefficients.
+    """
+
+    def __init__(self, shape, step, dtype):
+        self.step = step
+        self.total = 0.0
+        self.applied = np.zeros(shape, dtype=dtype)
+        self.rows = slice(None)
+
+    def apply(self, coef, n_samples):
+        """Add the penalty of ``n_samples`` samples to ``coef`` (in place).
+
+        ``coef`` holds the rows ``self.rows`` of the full coefficient array.
+        """
+        self.total += self.step * n_samples
+        rows = self.rows
+        applied = self.applied[rows]
+        before = coef.copy()
+        positive, negative = coef > 0, coef < 0
+        coef[positive] = np.maximum(0.0, (coef - (self.total + applied))[positive])
+        coef[negative] = np.minimum(0.0, (coef + (self.total - applied))[negative])
+        applied += coef - before
+        self.applied[rows] = applied
+
+
+def sum_sq_norms(window, coef, intercept, updates, decisions, shrink, intercept_step):
+    """Sum over the window's samples of ``||w||^2`` at each visit, per problem.
+
+    Between mistakes ``||w||^2`` shrinks by ``shrink ** 2`` per sample; a
+    mistake at j adds ``2 shrink u_j (w_j @ x_j) + u_j^2 ||x_j||^2``.  The
+    recurrence is linear, so its sum over the window is a geometric closed form.
+    """
+    length = updates.shape[1]
+    ratio = shrink * shrink
+    geometric = np.cumsum(np.concatenate([[0.0], ratio ** np.arange(length)]))
+    total = np.einsum("ij,ij->i", coef, coef) * geometric[length]
+    touched = np.flatnonzero(updates.any(axis=0))
+    if touched.size:
+        earlier = np.cumsum(updates, axis=1) - updates
+        w_dot_x = decisions[:, touched] - intercept[:, None]
+        w_dot_x -= intercept_step * earlier[:, touched]
+        u = updates[:, touched]
+        jump = 2.0 * shrink * u * w_dot_x + u**2 * window.squared_norms(touched)
+        total += jump @ geometric[length - 1 - touched]
+    return total
