@@ -93,7 +93,7 @@ class BaseGradientBoosting(TreeOutputsMixin, BaseEstimator):
             return int(mf)
         return max(1, int(mf * n_features))
 
-    def _tree_params(self, n_rows, total_weight, max_features):
+    def _tree_params(self, n_rows, max_features):
         def count(value):
             return value if isinstance(value, Integral) else math.ceil(value * n_rows)
 
@@ -104,8 +104,8 @@ class BaseGradientBoosting(TreeOutputsMixin, BaseEstimator):
             max_leaf_nodes=self.max_leaf_nodes,
             min_samples_split=min_split,
             min_samples_leaf=min_leaf,
-            min_weight_leaf=self.min_weight_fraction_leaf * total_weight,
-            min_impurity_decrease=self.min_impurity_decrease * total_weight,
+            min_weight_fraction_leaf=self.min_weight_fraction_leaf,
+            min_impurity_decrease=self.min_impurity_decrease,
             l2_regularization=self.l2_regularization,
             max_features=max_features,
             ccp_alpha=self.ccp_alpha,
@@ -236,7 +236,7 @@ class BaseGradientBoosting(TreeOutputsMixin, BaseEstimator):
                 model.raw(X_val),
             )
         max_features = self._max_features(X.shape[1])
-        params = self._tree_params(X_tr.shape[0], w_tr.sum(), max_features)
+        params = self._tree_params(X_tr.shape[0], max_features)
         state = fit_stages(self, loss, inputs, params, rng, len(old), monitor)
         for name, value in target_attrs.items():
             setattr(self, name, value)

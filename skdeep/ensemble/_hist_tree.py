@@ -21,7 +21,7 @@ best leaf of the frontier (best-first growth, as scikit-learn's trees do).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -42,8 +42,11 @@ _ROW_CHUNK_ENTRIES = 1 << 21
 class TreeParams:
     """Stopping and regularisation settings of one tree.
 
-    ``min_impurity_decrease`` is the absolute gain a split must reach (already
-    multiplied by the total training weight); ``max_depth=None`` and
+    As in scikit-learn, ``min_weight_fraction_leaf`` and
+    ``min_impurity_decrease`` are relative to the total hessian (weight) of
+    the rows the tree is grown on: a split must decrease the weighted squared
+    error by at least ``min_impurity_decrease`` times that total.
+    ``min_weight_leaf`` is an absolute floor; ``max_depth=None`` and
     ``max_leaf_nodes=None`` mean unlimited.
     """
 
@@ -52,6 +55,7 @@ class TreeParams:
     min_samples_split: int = 2
     min_samples_leaf: int = 1
     min_weight_leaf: float = 0.0
+    min_weight_fraction_leaf: float = 0.0
     min_impurity_decrease: float = 0.0
     l2_regularization: float = 0.0
     max_features: int | None = None
@@ -65,7 +69,12 @@ class _Grower:
         self.data = data
         self.g = np.ascontiguousarray(gradients, dtype=np.float64)
         self.h = np.ascontiguousarray(hessians, dtype=np.float64)
-        self.params = params
+        root_weight = float(self.h.sum())
+        fraction_floor = params.min_weight_fraction_leaf * root_weight
+        self.params = replace(
+            params, min_weight_leaf=max(params.min_weight_leaf, fraction_floor)
+        )
+        self.min_gain = params.min_impurity_decrease * root_weight
         self.rng = rng
         first = self.h[0] if self.h.size else 0.0
         self.uniform_hessian = bool(np.all(self.h == first)) and first > 0
@@ -237,7 +246,7 @@ class _Grower:
         return rank < max_features
 
     def _keep_valid(self, ids, found: SplitResult):
-        min_gain = self.params.min_impurity_decrease
+        min_gain = self.min_gain
         ok = np.isfinite(found.gain) & (found.gain + 1e-12 >= min_gain)
         for i in np.flatnonzero(ok):
             self.split_info[int(ids[i])] = found.row(i)

@@ -314,3 +314,27 @@ def test_tree_shape_parameters_reach_the_trees(regression_data):
     ).fit(X, y)
     tree = leafy.estimators_[0, 0].tree_
     assert tree.n_node_samples[tree.children_left == -1].min() >= 20
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(min_weight_fraction_leaf=0.1),
+        dict(min_impurity_decrease=400.0),
+        dict(ccp_alpha=300.0),
+        dict(max_depth=None, max_leaf_nodes=5),
+    ],
+)
+def test_stopping_parameters_match_sklearn_exactly(params):
+    # Rounded features: few distinct values, so binning is exact and every
+    # tree must equal scikit-learn's, stopping rules included.
+    X, y = make_regression(n_samples=400, n_features=4, noise=10.0, random_state=0)
+    X = np.round(X, 1)
+    ours = GradientBoostingRegressor(n_estimators=5, random_state=0, **params)
+    ref = SkGBR(n_estimators=5, random_state=0, **params)
+    ours.fit(X, y)
+    ref.fit(X, y)
+    counts = [m.tree_.node_count for m in ours.estimators_.ravel()]
+    assert counts == [m.tree_.node_count for m in ref.estimators_.ravel()]
+    assert min(counts) < 15 or "max_leaf_nodes" in params  # the rule was active
+    np.testing.assert_allclose(ours.predict(X), ref.predict(X), atol=1e-8)
