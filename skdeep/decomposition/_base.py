@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 from scipy import linalg
 from sklearn.base import (
@@ -10,6 +12,27 @@ from sklearn.base import (
     TransformerMixin,
 )
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+_INPUT_METADATA = ("n_features_in_", "feature_names_in_")
+
+
+@contextmanager
+def keep_input_metadata_on_error(estimator):
+    """Restore ``n_features_in_``/``feature_names_in_`` if the block raises.
+
+    ``validate_data(reset=True)`` records the new input's metadata before the
+    fit can fail; a failed re-fit must leave the previous model consistent.
+    """
+    saved = {
+        k: estimator.__dict__[k] for k in _INPUT_METADATA if k in estimator.__dict__
+    }
+    try:
+        yield
+    except BaseException:
+        for name in _INPUT_METADATA:
+            estimator.__dict__.pop(name, None)
+        estimator.__dict__.update(saved)
+        raise
 
 
 class _BasePCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):

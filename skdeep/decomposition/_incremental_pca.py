@@ -11,7 +11,7 @@ from sklearn.utils import assert_all_finite, gen_batches
 from sklearn.utils.validation import validate_data
 
 from ..utils._param_validation import Interval, fit_context
-from ._base import _BasePCA
+from ._base import _BasePCA, keep_input_metadata_on_error
 from ._linalg import flip_signs, svd_right
 
 __all__ = ["IncrementalPCA"]
@@ -246,6 +246,10 @@ class IncrementalPCA(_BasePCA):
         self : IncrementalPCA
             The fitted estimator.
         """
+        with keep_input_metadata_on_error(self):
+            return self._fit_in_batches(X)
+
+    def _fit_in_batches(self, X):
         X = validate_data(
             self,
             X,
@@ -284,6 +288,10 @@ class IncrementalPCA(_BasePCA):
         self : IncrementalPCA
             The updated estimator.
         """
+        with keep_input_metadata_on_error(self):
+            return self._partial_fit(X, check_input)
+
+    def _partial_fit(self, X, check_input):
         first_pass = not hasattr(self, "components_")
         if check_input:
             if sp.issparse(X):

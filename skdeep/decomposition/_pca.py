@@ -12,7 +12,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._param_validation import Interval, RealNotInt, StrOptions, fit_context
-from ._base import _BasePCA
+from ._base import _BasePCA, keep_input_metadata_on_error
 from ._mle import _assess_dimension, _infer_dimension
 from ._pca_solvers import covariance_eigh, full_svd, truncated_svd
 
@@ -279,7 +279,10 @@ class PCA(_BasePCA):
 
     def _fit(self, X):
         """Validate, decompose, and set the fitted attributes; return data too."""
-        X = self._validate_input(X)
+        with keep_input_metadata_on_error(self):
+            return self._fit_validated(self._validate_input(X))
+
+    def _fit_validated(self, X):
         shape = X.shape
         solver = self.svd_solver
         if solver == "auto" and sp.issparse(X):
@@ -298,7 +301,8 @@ class PCA(_BasePCA):
         if solver == "full":
             return full_svd(X, copy=self.copy)
         if solver == "covariance_eigh":
-            return covariance_eigh(X)
+            int_k = isinstance(n_components, Integral)
+            return covariance_eigh(X, n_top=n_components if int_k else None)
         params = {
             "tol": self.tol,
             "n_oversamples": self.n_oversamples,

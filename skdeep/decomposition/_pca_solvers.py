@@ -76,13 +76,15 @@ def full_svd(X, *, copy):
     return Decomposition(mean, Vt, variance, S, float(variance.sum()), U, kept)
 
 
-def covariance_eigh(X):
+def covariance_eigh(X, n_top=None):
     """Exact PCA from the eigendecomposition of the covariance matrix.
 
     The Gram matrix is one ``syrk`` over the raw data (no centred copy of
     ``X``); the mean is removed from the small ``(p, p)`` matrix afterwards.
+    With ``n_top`` (an int, tall data) only the leading eigenvectors are
+    computed and the total variance is the trace.
     """
-    n_samples = X.shape[0]
+    n_samples, n_features = X.shape
     if sp.issparse(X):
         mean = _sparse_mean(X)
         cov = np.asarray((X.T @ X).toarray())
@@ -91,12 +93,19 @@ def covariance_eigh(X):
         cov = gram_matrix(X, of_columns=True)
     cov -= n_samples * np.outer(mean, mean).astype(cov.dtype, copy=False)
     cov /= n_samples - 1
-    eigenvalues, eigenvectors = linalg.eigh(cov, overwrite_a=True, check_finite=False)
+    total_variance = float(np.trace(cov))
+    partial = n_top is not None and 0 < n_top < n_features <= n_samples
+    subset = [n_features - n_top, n_features - 1] if partial else None
+    eigenvalues, eigenvectors = linalg.eigh(
+        cov, overwrite_a=True, check_finite=False, subset_by_index=subset
+    )
     variance = np.maximum(eigenvalues[::-1], 0.0)  # round-off can go negative
+    if not partial:
+        total_variance = float(variance.sum())
     Vt = np.ascontiguousarray(eigenvectors[:, ::-1].T)
     _, Vt = flip_signs(None, Vt)
     singular_values = np.sqrt(variance * (n_samples - 1))
-    return Decomposition(mean, Vt, variance, singular_values, float(variance.sum()))
+    return Decomposition(mean, Vt, variance, singular_values, total_variance)
 
 
 def _centered_input(X, copy):

@@ -78,7 +78,7 @@ def _prepare(estimator, X, y, sample_weight):
         )
     estimator._check_params()
     X, y = estimator._validate_fit_data(X, y, reset=True)
-    X = X.toarray() if sp.issparse(X) else X
+    X = X.tocsr() if sp.issparse(X) else X
     Y, head = estimator._encode_targets(
         y, X.dtype, continuing=False, incremental=False, classes=None
     )

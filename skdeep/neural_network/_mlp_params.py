@@ -11,6 +11,7 @@ from .. import nn
 from ..nn import Activation, Dense
 from ..nn.functional import ACTIVATIONS
 from ..nn.initializers import INITIALIZERS, default_initializer
+from ..nn.lbfgs import lbfgs_objective
 from ..utils._param_validation import HasMethods, Interval, Options, StrOptions
 
 __all__ = ["MLPNetworkMixin", "MLP_CONSTRAINTS", "MLP_PARAMETERS_DOC"]
@@ -267,3 +268,26 @@ class MLPNetworkMixin:
     @staticmethod
     def _dense_layers_of(network):
         return [layer for layer in network.layers if isinstance(layer, Dense)]
+
+    def _loss_grad_lbfgs(self, packed_coef_inter, X, y, sample_weight=None, *_):
+        """Loss and gradient at ``packed_coef_inter`` (sklearn's private hook).
+
+        The vector packs every ``coefs_`` then every ``intercepts_`` (raveled),
+        as scikit-learn does; ``y`` is the encoded target. Works on a copy of
+        the network: the fitted model is not modified.
+        """
+        network = self._network_for_update(np.asarray(X).dtype)
+        dense = self._dense_layers_of(network)
+        order = [d.params["kernel"] for d in dense] + [d.params["bias"] for d in dense]
+        dtype = order[0].value.dtype
+        objective = lbfgs_objective(
+            network,
+            self._loss,
+            X,
+            np.asarray(y, dtype=dtype),
+            sample_weight=sample_weight,
+            l2=self.alpha,
+            l1=self.l1,
+            parameters=order,
+        )
+        return objective(np.asarray(packed_coef_inter, dtype=np.float64))

@@ -125,3 +125,14 @@ def test_failed_update_leaves_model_untouched():
     with pytest.raises(ValueError, match="infinity"):
         ipca.set_params(n_components=3).fit(X_nan)
     assert_allclose(ipca.components_, before[0])
+
+
+def test_failed_refit_with_other_width_keeps_input_metadata():
+    X = low_rank()
+    ipca = IncrementalPCA(3, batch_size=100).fit(X)
+    wide = np.hstack([X, X])
+    wide[5, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        ipca.fit(wide)
+    assert ipca.n_features_in_ == 12
+    assert ipca.transform(X).shape == (400, 3)

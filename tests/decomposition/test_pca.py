@@ -253,3 +253,12 @@ def test_constant_features_give_zero_variance_axes(solver):
     with pytest.warns(UserWarning, match="zero variance"):
         constant = PCA(2, svd_solver="full").fit(np.ones((5, 3)))
     assert_allclose(constant.explained_variance_ratio_, 0.0)
+
+
+def test_failed_refit_with_other_width_keeps_input_metadata():
+    X = low_rank(20, 6)
+    pca = PCA(2).fit(X)
+    with pytest.raises(ValueError, match="must be between"):
+        pca.set_params(n_components=30).fit(np.hstack([X, X]))
+    assert pca.n_features_in_ == 6
+    assert pca.transform(X).shape == (20, 2)
