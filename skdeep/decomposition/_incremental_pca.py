@@ -257,6 +257,7 @@ class IncrementalPCA(_BasePCA):
             dtype=[np.float64, np.float32],
             copy=False,
             ensure_all_finite=False,
+            ensure_min_samples=2,
         )
         n_samples, n_features = X.shape
         batch_size = 5 * n_features if self.batch_size is None else self.batch_size
@@ -300,7 +301,14 @@ class IncrementalPCA(_BasePCA):
                     "sparse input. Either convert data to dense "
                     "or use IncrementalPCA.fit to do so in batches."
                 )
-            X = validate_data(self, X, dtype=[np.float64, np.float32], reset=first_pass)
+            X = validate_data(
+                self,
+                X,
+                dtype=[np.float64, np.float32],
+                reset=first_pass,
+                # The variance of a single first sample is undefined.
+                ensure_min_samples=2 if first_pass else 1,
+            )
         state = _update(self._current_state(), X, self.n_components, first_pass)
         self._store(state)
         if first_pass and not hasattr(self, "batch_size_"):

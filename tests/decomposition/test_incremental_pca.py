@@ -109,6 +109,10 @@ def test_bad_input():
     X_nan[7, 1] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         IncrementalPCA(2, batch_size=5).fit(X_nan)
+    with pytest.raises(ValueError, match="1 sample"):
+        IncrementalPCA().partial_fit(X[:1])
+    streamed = IncrementalPCA(2).partial_fit(X[:2]).partial_fit(X[2:3])
+    assert streamed.n_samples_seen_ == 3
 
 
 def test_failed_update_leaves_model_untouched():
