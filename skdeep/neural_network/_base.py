@@ -26,17 +26,16 @@ from sklearn.utils import TransformerTags, check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..nn import History, train
-from ..nn.lbfgs import train_lbfgs
 from ..utils.validation import check_sample_weight
 from ._base_heads import NeuralClassifierMixin, NeuralRegressorMixin
 from ._base_network import NetworkStateMixin
 from ._base_setup import (
-    lbfgs_convergence_message,
     make_early_stopping,
     make_optimizer,
     make_schedule,
     recover_best_weights,
     resolve_batch_size,
+    run_lbfgs,
     split_validation,
 )
 
@@ -392,37 +391,7 @@ class BaseNeuralEstimator(NetworkStateMixin, BaseEstimator):
         return state, []
 
     def _run_lbfgs(self, network, loss, X, Y, sample_weight, history):
-        result = train_lbfgs(
-            network,
-            loss,
-            X,
-            Y,
-            sample_weight=sample_weight,
-            l2=float(self.alpha),
-            l1=float(getattr(self, "l1", 0.0)),
-            max_iter=self.max_iter,
-            max_fun=self.max_fun,
-            tol=self.tol,
-            verbose=int(self.verbose),
-            history=history,
-        )
-        n_iter = min(int(result.nit), self.max_iter)
-        notices = []
-        if result.status != 0:
-            notices.append(lbfgs_convergence_message(result, n_iter, self.max_iter))
-        curve = [float(v) for v in history.loss]
-        state = {
-            "_optimizer": None,
-            "_schedule": None,
-            "n_iter_": n_iter,
-            "t_": 0,
-            "loss_": float(result.fun),
-            "loss_curve_": curve,
-            "best_loss_": min(curve) if curve else float(result.fun),
-            "validation_scores_": None,
-            "best_validation_score_": None,
-        }
-        return state, notices
+        return run_lbfgs(self, network, loss, (X, Y, sample_weight), history)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

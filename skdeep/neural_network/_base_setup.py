@@ -16,6 +16,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
 from ..nn import EarlyStopping, get_optimizer, get_schedule
+from ..nn.lbfgs import train_lbfgs
 
 __all__ = [
     "SKLEARN_SCHEDULES",
@@ -25,6 +26,7 @@ __all__ = [
     "make_optimizer",
     "make_schedule",
     "resolve_batch_size",
+    "run_lbfgs",
     "split_validation",
 ]
 
@@ -188,3 +190,39 @@ def lbfgs_convergence_message(result, n_iter, max_iter):
         "\nYou might also want to scale the data as shown in:\n"
         "    https://scikit-learn.org/stable/modules/preprocessing.html"
     )
+
+
+def run_lbfgs(estimator, network, loss, data, history):
+    """Fit ``network`` with L-BFGS; return (fitted-attribute dict, warnings)."""
+    X, Y, sample_weight = data
+    result = train_lbfgs(
+        network,
+        loss,
+        X,
+        Y,
+        sample_weight=sample_weight,
+        l2=float(estimator.alpha),
+        l1=float(getattr(estimator, "l1", 0.0)),
+        max_iter=estimator.max_iter,
+        max_fun=estimator.max_fun,
+        tol=estimator.tol,
+        verbose=int(estimator.verbose),
+        history=history,
+    )
+    n_iter = min(int(result.nit), estimator.max_iter)
+    notices = []
+    if result.status != 0:
+        notices.append(lbfgs_convergence_message(result, n_iter, estimator.max_iter))
+    curve = [float(v) for v in history.loss]
+    state = {
+        "_optimizer": None,
+        "_schedule": None,
+        "n_iter_": n_iter,
+        "t_": 0,
+        "loss_": float(result.fun),
+        "loss_curve_": curve,
+        "best_loss_": min(curve) if curve else float(result.fun),
+        "validation_scores_": None,
+        "best_validation_score_": None,
+    }
+    return state, notices

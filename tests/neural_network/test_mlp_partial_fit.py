@@ -84,3 +84,21 @@ def test_partial_fit_after_fit_with_early_stopping_continues(stream):
     clf.partial_fit(X, y)
     assert len(clf.validation_scores_) == n_scores + 1
     assert clf.n_iter_ == 1
+
+
+def test_partial_fit_with_early_stopping_flags_when_patience_runs_out(stream):
+    batches_X, batches_y = stream
+    clf = MLPClassifier(
+        hidden_layer_sizes=(4,),
+        early_stopping=True,
+        validation_fraction=0.25,
+        tol=1.0,  # no call can improve the score by a whole point
+        n_iter_no_change=2,
+        random_state=0,
+    )
+    flags = []
+    for X, y in zip(batches_X[:5], batches_y[:5]):
+        clf.partial_fit(X, y, classes=[0, 1])
+        flags.append(clf.history_.stopped)
+    assert flags == [False, False, False, True, True]
+    assert clf._no_improvement_count == 4
