@@ -337,3 +337,26 @@ def test_history_records_validation_loss_and_score(small):
     assert model.best_validation_score_ == max(model.validation_scores_)
     assert model.best_loss_ is None
     assert all(s >= 0 for s in history.seconds)
+
+
+def test_dropout_per_hidden_layer(small):
+    from skdeep.nn import Dropout
+
+    X, y = small
+    model = MLPClassifier(hidden_layer_sizes=(8, 8), dropout=[0.0, 0.4], max_iter=2)
+    model.fit(X, y)
+    rates = [
+        layer.rate for layer in model._network.layers if isinstance(layer, Dropout)
+    ]
+    assert rates == [0.4]
+    assert model.transform(X).shape == (len(X), 8)
+
+
+def test_lbfgs_records_its_loss_curve(small):
+    X, y = small
+    model = MLPClassifier(
+        hidden_layer_sizes=(5,), solver="lbfgs", max_iter=30, random_state=0
+    ).fit(X, y)
+    assert len(model.loss_curve_) == model.n_iter_ == len(model.history_.loss)
+    assert model.loss_curve_[-1] == pytest.approx(model.loss_)
+    assert model.t_ == 0 and model.validation_scores_ is None
