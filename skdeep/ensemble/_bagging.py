@@ -3,67 +3,19 @@
 from __future__ import annotations
 
 from functools import partial
-from warnings import warn
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
-from sklearn.metrics import accuracy_score, r2_score
+from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import column_or_1d
 
 from ._bagging_base import _BaseBagging
 from ._bagging_members import member_votes, sum_log_proba, sum_method, sum_votes
-from ._base import partition
+from ._bagging_oob import classification_oob, regression_oob
 
 __all__ = ["BaggingClassifier", "BaggingRegressor"]
-
-_NO_OOB_WARNING = (
-    "Some inputs do not have OOB scores. This probably means too few "
-    "estimators were used to compute any reliable oob estimates."
-)
-
-
-class _OOBClassifierView(ClassifierMixin, BaseEstimator):
-    """Stands in for the ensemble so a scorer can read the OOB outputs."""
-
-    def __init__(self, proba=None, classes=None):
-        self.proba = proba
-        self.classes = classes
-
-    def fit(self, X, y):  # pragma: no cover - never fitted, only scored
-        return self
-
-    @property
-    def classes_(self):
-        return self.classes
-
-    def predict_proba(self, X):
-        return self.proba
-
-    def predict(self, X):
-        return self.classes[np.argmax(self.proba, axis=1)]
-
-
-class _OOBRegressorView(RegressorMixin, BaseEstimator):
-    """Stands in for the ensemble so a scorer can read the OOB predictions."""
-
-    def __init__(self, prediction=None):
-        self.prediction = prediction
-
-    def fit(self, X, y):  # pragma: no cover - never fitted, only scored
-        return self
-
-    def predict(self, X):
-        return self.prediction
-
-
-def _uses_scorer(oob_score):
-    return isinstance(oob_score, str) or (
-        callable(oob_score) and not isinstance(oob_score, (bool, np.bool_))
-    )
 
 
 def _members_have(method):
@@ -170,24 +122,8 @@ class BaggingClassifier(ClassifierMixin, _BaseBagging):
         return len(self.estimators_) * self.n_classes_
 
     def _set_oob_score(self, X, y):
-        votes = np.zeros((self._n_samples, self.n_classes_))
-        for member, cols, mask in zip(
-            self.estimators_, self.estimators_features_, self._oob_masks()
-        ):
-            votes[mask] += member_votes(member, X[mask][:, cols], self.n_classes_, {})
-        totals = votes.sum(axis=1)
-        if (totals == 0).any():
-            warn(_NO_OOB_WARNING, stacklevel=2)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            decision = votes / totals[:, np.newaxis]
-        if _uses_scorer(self.oob_score):
-            covered = totals > 0
-            view = _OOBClassifierView(decision[covered], self.classes_)
-            score = self._oob_scorer_value(view, X, self.classes_[y], covered)
-        else:
-            score = accuracy_score(y, np.argmax(votes, axis=1))
-        self.oob_decision_function_ = decision
-        self.oob_score_ = score
+        decision, score = classification_oob(self, X, y)
+        self.oob_decision_function_, self.oob_score_ = decision, score
 
     def predict(self, X, **params):
         """Predict the class with the highest summed vote.
@@ -240,24 +176,13 @@ class BaggingClassifier(ClassifierMixin, _BaseBagging):
             return np.log(self.predict_proba(X, **params))
         routed = self._routed_predict_params("predict_log_proba", params)
         X = self._check_predict_X(X)
-        n_chunks_results = self._log_proba_chunks(
-            X, routed.get("predict_log_proba", {})
+        work = partial(
+            sum_log_proba,
+            n_classes=self.n_classes_,
+            params=routed.get("predict_log_proba", {}),
         )
-        return n_chunks_results - np.log(len(self.estimators_))
-
-    def _log_proba_chunks(self, X, params):
-        n_chunks, bounds = partition(len(self.estimators_), self.n_jobs)
-        parts = Parallel(n_jobs=n_chunks, verbose=self.verbose)(
-            delayed(sum_log_proba)(
-                self.estimators_[bounds[i] : bounds[i + 1]],
-                self.estimators_features_[bounds[i] : bounds[i + 1]],
-                X,
-                self.n_classes_,
-                params,
-            )
-            for i in range(n_chunks)
-        )
-        return np.logaddexp.reduce(np.stack(parts), axis=0)
+        log_total = self._predict_chunks(X, work, combine=_logaddexp_all)
+        return log_total - np.log(len(self.estimators_))
 
     @available_if(_members_have("decision_function"))
     def decision_function(self, X, **params):
@@ -306,6 +231,10 @@ class BaggingClassifier(ClassifierMixin, _BaseBagging):
 
 def _votes_chunk(members, features, X, n_classes, params):
     return sum_votes(members, features, X, n_classes, params)
+
+
+def _logaddexp_all(parts):
+    return np.logaddexp.reduce(np.stack(parts), axis=0)
 
 
 class BaggingRegressor(RegressorMixin, _BaseBagging):
@@ -390,27 +319,8 @@ class BaggingRegressor(RegressorMixin, _BaseBagging):
         return len(self.estimators_) * self._n_outputs
 
     def _set_oob_score(self, X, y):
-        predictions = np.zeros(y.shape)
-        counts = np.zeros(self._n_samples)
-        for member, cols, mask in zip(
-            self.estimators_, self.estimators_features_, self._oob_masks()
-        ):
-            predictions[mask] += np.reshape(
-                member.predict(X[mask][:, cols]), predictions[mask].shape
-            )
-            counts[mask] += 1
-        covered = counts > 0
-        if not covered.all():
-            warn(_NO_OOB_WARNING, stacklevel=2)
-        counts[~covered] = 1
-        predictions /= counts.reshape((-1,) + (1,) * (y.ndim - 1))
-        if _uses_scorer(self.oob_score):
-            view = _OOBRegressorView(predictions[covered])
-            score = self._oob_scorer_value(view, X, y, covered)
-        else:
-            score = r2_score(y, predictions)
-        self.oob_prediction_ = predictions
-        self.oob_score_ = score
+        prediction, score = regression_oob(self, X, y)
+        self.oob_prediction_, self.oob_score_ = prediction, score
 
     def predict(self, X, **params):
         """Average of the members' predictions.

@@ -20,7 +20,7 @@ from sklearn.base import (
     MetaEstimatorMixin,
     TransformerMixin,
 )
-from sklearn.metrics import get_scorer, get_scorer_names
+from sklearn.metrics import get_scorer_names
 from sklearn.utils import check_random_state
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 from sklearn.utils.parallel import Parallel, delayed
@@ -284,17 +284,8 @@ class _BaseBagging(
             in_bag[rows] = True
             yield ~in_bag
 
-    def _oob_scorer_value(self, view, X, y, covered):
-        """Apply a user scorer to the OOB predictions of the covered rows."""
-        scorer = (
-            get_scorer(self.oob_score)
-            if isinstance(self.oob_score, str)
-            else self.oob_score
-        )
-        return float(scorer(view, X[covered], y[covered]))
-
-    def _predict_chunks(self, X, work):
-        """Run ``work(members, features, X)`` on member chunks and sum the results."""
+    def _predict_chunks(self, X, work, combine=sum):
+        """Run ``work(members, features, X)`` on member chunks, then combine."""
         n_chunks, bounds = partition(len(self.estimators_), self.n_jobs)
         parts = Parallel(n_jobs=n_chunks, verbose=self.verbose)(
             delayed(work)(
@@ -304,7 +295,7 @@ class _BaseBagging(
             )
             for i in range(n_chunks)
         )
-        return sum(parts[1:], parts[0])
+        return combine(parts)
 
     def _check_predict_X(self, X):
         check_is_fitted(self)
