@@ -19,7 +19,7 @@ def draws():
         kmeans_plusplus(
             POINTS, 2, sample_weight=WEIGHTS, random_state=seed, n_local_trials=1
         )[1]
-        for seed in range(2000)
+        for seed in range(1200)
     ]
     return np.array(pairs)
 
