@@ -37,6 +37,16 @@ class LRFindResult:
         Bias-corrected exponential moving average of ``losses``.
     suggested_learning_rate : float
         A tenth of the rate with the lowest smoothed loss.
+    diverged : bool
+        Whether the sweep stopped early because the loss exploded.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> result = LRFindResult(np.array([0.1, 1.0]), np.array([2.0, 1.0]),
+    ...                       np.array([2.0, 1.5]), 0.1)
+    >>> result.suggested_learning_rate
+    0.1
     """
 
     learning_rates: np.ndarray

@@ -54,6 +54,17 @@ def lbfgs_objective(
     ``parameters`` defaults to ``network.parameters()``; each call writes
     ``theta`` into them, runs one full-batch forward/backward pass and returns
     the penalised loss and the packed float64 gradient.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeep.nn import Dense, Sequential, get_loss
+    >>> net = Sequential([Dense(1)]); _ = net.build((2,), np.random.default_rng(0))
+    >>> objective = lbfgs_objective(
+    ...     net, get_loss("squared_error"), np.ones((4, 2)), np.zeros((4, 1)))
+    >>> value, gradient = objective(np.array([1.0, 1.0, 0.0]))  # kernel, bias
+    >>> value, gradient
+    (2.0, array([2., 2., 2.]))
     """
     parameters = network.parameters() if parameters is None else list(parameters)
     n_samples = X.shape[0] if sample_weight is None else float(np.sum(sample_weight))
