@@ -227,6 +227,7 @@ class _BaseBagging(
                 sample_weight,
                 plan,
                 member_params,
+                verbose=self.verbose,
             )
             for i in range(n_chunks)
         )

@@ -81,7 +81,9 @@ def _take_rows(params, rows, n_samples):
     return taken
 
 
-def build_members(template, seeds, first_index, X, y, sample_weight, plan, fit_params):
+def build_members(
+    template, seeds, first_index, X, y, sample_weight, plan, fit_params, verbose=0
+):
     """Clone, seed and fit one member per seed.
 
     Members that accept ``sample_weight`` see the whole ``X`` with the draw
@@ -96,6 +98,11 @@ def build_members(template, seeds, first_index, X, y, sample_weight, plan, fit_p
     weighted = consumes_sample_weight(template)
     members, member_features = [], []
     for offset, seed in enumerate(seeds):
+        if verbose > 1:
+            print(
+                f"Building estimator {offset + 1} of {len(seeds)} for this "
+                f"parallel run (members #{first_index}...)"
+            )
         member = set_random_states(clone(template), seed)
         features, rows = draw_indices(seed, plan, sample_weight)
         params = dict(fit_params)

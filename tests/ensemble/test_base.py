@@ -117,3 +117,37 @@ def test_partition_covers_every_item_once(n_items, n_jobs):
     assert bounds[0] == 0 and bounds[-1] == n_items
     sizes = np.diff(bounds)
     assert sizes.min() >= 1 and sizes.max() - sizes.min() <= 1
+
+
+def test_skdeep_network_as_a_member_of_every_ensemble(wine):
+    from sklearn.preprocessing import StandardScaler
+
+    from skdeep.neural_network import MLPClassifier
+
+    X, y = wine
+    X = StandardScaler().fit_transform(X)
+
+    def net():
+        return MLPClassifier(hidden_layer_sizes=(8,), max_iter=200, random_state=0)
+
+    ensembles = [
+        VotingClassifier([("net", net()), ("nb", GaussianNB())], voting="soft"),
+        StackingClassifier([("net", net()), ("nb", GaussianNB())], cv=3),
+        BaggingClassifier(net(), n_estimators=3, random_state=0),
+    ]
+    for ensemble in ensembles:
+        assert ensemble.fit(X, y).score(X, y) > 0.9
+        assert ensemble.transform(X).shape[0] == len(X)
+
+
+def test_pandas_input_feature_names_and_set_output(wine):
+    pd = pytest.importorskip("pandas")
+    X, y = wine
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    vote = VotingClassifier(_members(), voting="soft").set_output(transform="pandas")
+    out = vote.fit(frame, y).transform(frame)
+    assert list(vote.feature_names_in_) == list(frame.columns)
+    assert list(out.columns) == list(vote.get_feature_names_out())
+    bag = BaggingClassifier(n_estimators=2, random_state=0).fit(frame, y)
+    assert list(bag.feature_names_in_) == list(frame.columns)
+    assert bag.get_feature_names_out()[0] == "baggingclassifier0"
