@@ -93,8 +93,7 @@ class _Influence:
 
     def __init__(self, X_window, profiles, eager=False):
         self.X = X_window
-        # Products with a CSR transpose avoid a format conversion per call.
-        self.X_T = X_window.T.tocsr() if sp.issparse(X_window) else X_window.T
+        self.X_T = X_window.T
         self.length = length = X_window.shape[0]
         self.profiles = profiles
         self.slot = np.full(length, -1)
@@ -113,7 +112,12 @@ class _Influence:
             grown[: self.n_rows] = self.rows[: self.n_rows]
             self.rows = grown
         block = self.rows[self.n_rows : end]
-        block[...] = _dot(self.X[positions], self.X_T)
+        if sp.issparse(self.X):
+            # Sparse times dense is one cheap scipy call; sparse times sparse
+            # goes through several passes with a large fixed cost.
+            block[...] = (self.X @ self.X[positions].toarray().T).T
+        else:
+            block[...] = self.X[positions] @ self.X_T
         self.profiles.apply(block, positions, self.length)
         self.slot[positions] = np.arange(self.n_rows, end)
         self.n_rows = end
@@ -271,8 +275,11 @@ def _guarded_rounds(y, steps, decisions, influence):
         switch(found + exact, True)
 
 
-# Largest sparse window (in matrix entries) converted to a dense array.
+# Sparse windows with few features are converted to dense arrays (at most
+# this many entries); wide sparse data stays sparse (dense rows would cost
+# O(n_features) per product instead of O(nnz)).
 _DENSIFY_LIMIT = 1 << 18
+_DENSIFY_MAX_FEATURES = 256
 
 
 class _Window:
@@ -282,7 +289,8 @@ class _Window:
         self.length = idx.shape[0]
         if sp.issparse(X):
             self.X = X[idx]
-            if self.length * X.shape[1] <= _DENSIFY_LIMIT:
+            dense_size = self.length * X.shape[1]
+            if X.shape[1] <= _DENSIFY_MAX_FEATURES and dense_size <= _DENSIFY_LIMIT:
                 # Small windows are faster dense: scipy's per-call overhead
                 # would dominate every product of the rounds.
                 self.X = self.X.toarray()
@@ -303,8 +311,9 @@ def default_max_length(X):
     """Longest window: sparse windows stay small enough to be densified."""
     if not sp.issparse(X):
         return 4096
-    dense_rows = _DENSIFY_LIMIT // max(X.shape[1], 1)
-    return int(min(dense_rows, 4096)) if dense_rows >= 64 else 1024
+    if X.shape[1] <= _DENSIFY_MAX_FEATURES:
+        return int(min(_DENSIFY_LIMIT // max(X.shape[1], 1), 4096))
+    return 4096
 
 
 def perceptron_epoch(
@@ -388,12 +397,9 @@ def perceptron_epoch(
         if shrink != 1.0:
             decisions *= powers[: window.length]
         decisions += intercept[:, None]
-        # A sparse product has a large fixed cost: one Gram per window is
-        # cheaper than a product per round.
-        sparse_window = sp.issparse(window.X)
-        eager = window.length <= (1024 if sparse_window else 256) and (
-            coef.shape[0] > 1 or sparse_window
-        )
+        # Several problems make most positions mistakes somewhere: one Gram
+        # product per short window beats gathering rows every round.
+        eager = coef.shape[0] > 1 and window.length <= 256
         influence = _Influence(window.X, profiles, eager)
         updates, visited, n_rounds = _solve_window(
             y_sign[:, idx], signed_step[:, idx], decisions, influence
