@@ -330,3 +330,23 @@ def test_history_pickles_without_saved_weights_but_deep_copies_them():
     clone = copy.deepcopy(history)
     assert len(clone.best_weights) == len(history.best_weights)
     assert clone.loss == history.loss and clone.loss is not history.loss
+
+
+def test_a_small_network_learns_digits():
+    from sklearn.datasets import load_digits
+
+    rng = np.random.default_rng(0)
+    X, y = load_digits(return_X_y=True)
+    net = nn.Sequential([nn.Dense(32), nn.Activation("relu"), nn.Dense(10)])
+    net.build((64,), rng)
+    history = nn.train(
+        net,
+        nn.CategoricalCrossEntropy(),
+        nn.Adam(0.01),
+        X / 16,
+        y,
+        max_epochs=10,
+        rng=rng,
+    )
+    assert history.loss[-1] < 0.2 * history.loss[0]
+    assert (net.forward(X / 16).argmax(axis=1) == y).mean() > 0.95
