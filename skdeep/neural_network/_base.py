@@ -28,7 +28,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..nn import History, train
 from ..utils.validation import check_sample_weight
 from ._base_heads import NeuralClassifierMixin, NeuralRegressorMixin
-from ._base_network import NetworkStateMixin
+from ._base_network import NetworkStateMixin, forward_in_chunks
 from ._base_setup import (
     make_early_stopping,
     make_optimizer,
@@ -120,10 +120,10 @@ class BaseNeuralEstimator(NetworkStateMixin, BaseEstimator):
         check_is_fitted(self)
         X = self._validate_predict_data(X)
         network = self._inference_network()
-        out = X
-        for layer in network.layers[: self._representation_depth(network)]:
-            out = layer.forward(out, training=False)
-        return out.toarray() if sp.issparse(out) else np.asarray(out)
+        depth = self._representation_depth(network)
+        if depth == 0:  # no hidden layer: the representation is the input
+            return X.toarray() if sp.issparse(X) else np.asarray(X)
+        return forward_in_chunks(network.layers[:depth], X)
 
     def fit_transform(self, X, y, **fit_params):
         """Fit, then return :meth:`transform` of ``X``.

@@ -29,6 +29,25 @@ def _dense_layers(network):
     return found
 
 
+# Rows per inference chunk: bounds the hidden activations held at once
+# (e.g. 8192 x 1024 units x 8 bytes = 64 MiB) without slowing small inputs.
+_PREDICT_CHUNK_ROWS = 8192
+
+
+def forward_in_chunks(layers, X, chunk_rows=_PREDICT_CHUNK_ROWS):
+    """Inference pass of ``layers`` over ``X``, ``chunk_rows`` rows at a time."""
+
+    def run(block):
+        for layer in layers:
+            block = layer.forward(block, training=False)
+        return block
+
+    if X.shape[0] <= chunk_rows:
+        return run(X)
+    starts = range(0, X.shape[0], chunk_rows)
+    return np.concatenate([run(X[start : start + chunk_rows]) for start in starts])
+
+
 class NetworkStateMixin:
     """Links ``coefs_``/``intercepts_`` with ``_network``; pickling; forward passes."""
 
@@ -111,7 +130,7 @@ class NetworkStateMixin:
 
     def _forward(self, X):
         """Raw (pre-link) outputs of shape (n_samples, n_outputs)."""
-        return self._inference_network().forward(X, training=False)
+        return forward_in_chunks(self._inference_network().layers, X)
 
     def _mc_forward(self, X, n_draws):
         """``n_draws`` raw outputs with dropout kept on: (n_draws, n_samples, k)."""

@@ -304,3 +304,15 @@ def test_user_assigned_coefs_are_used_without_mutating_on_predict():
     expected = 1 / (1 + np.exp(-2.0))
     assert_allclose(clf.predict_proba(X)[0, 1], expected)
     assert clf._network.layers[-1].params["bias"].value[0] != 2.0
+
+
+def test_chunked_prediction_equals_one_pass(small_classification, monkeypatch):
+    from skdeep.neural_network import _base_network
+
+    X, y = small_classification
+    clf = MLPClassifier(hidden_layer_sizes=(7,), solver="lbfgs", random_state=0)
+    clf.fit(X, y)
+    whole, features = clf.predict_proba(X), clf.transform(X)
+    monkeypatch.setattr(_base_network.forward_in_chunks, "__defaults__", (16,))
+    assert_allclose(clf.predict_proba(X), whole, rtol=1e-12)
+    assert_allclose(clf.transform(X), features, rtol=1e-12)
