@@ -137,7 +137,7 @@ class NetworkStateMixin:
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         rng = np.random.default_rng(seed)
         network = nn.mc_dropout_copy(self._inference_network(), rng)
-        return np.stack([network.forward(X, training=False) for _ in range(n_draws)])
+        return np.stack([forward_in_chunks(network.layers, X) for _ in range(n_draws)])
 
     @staticmethod
     def _check_finite_weights(network):
