@@ -94,7 +94,7 @@ def compare(kind, dtype, n_samples, repeats):
     return ratio
 
 
-def _run_perceptron_benchmark():
+def _run_perceptron_benchmark(argv):
     path = Path(__file__).with_name("bench_perceptron.py")
     if not path.exists():
         return
@@ -102,7 +102,7 @@ def _run_perceptron_benchmark():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     print("\nPerceptron (benchmarks/bench_perceptron.py)", flush=True)
-    module.main()
+    module.main(argv)  # it ignores flags it does not know
 
 
 def main(argv=None):
@@ -119,7 +119,7 @@ def main(argv=None):
         for kind in ("classification", "regression"):
             compare(kind, dtype, n_samples, args.repeats)
     if not args.skip_perceptron:
-        _run_perceptron_benchmark()
+        _run_perceptron_benchmark(argv)
 
 
 if __name__ == "__main__":
