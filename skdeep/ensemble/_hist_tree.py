@@ -227,20 +227,25 @@ class _Grower:
             hist[:, 2],
             totals=self.nodes.totals(ids),
             params=self.params,
-            feature_mask=self._feature_mask(np.count_nonzero(hist[:, 2], axis=2) <= 1),
+            feature_mask=self._feature_mask(hist[:, 2]),
         )
         self._keep_valid(ids, found)
 
-    def _feature_mask(self, constant):
+    def _feature_mask(self, occupancy):
         """Features each node may split on (``max_features`` sampling).
 
-        ``constant`` (k, n_features) flags features with a single occupied
-        bin in the node: as in scikit-learn they do not use up the budget.
+        ``occupancy`` is either the count histograms (k, n_features, n_bins)
+        or a (k, n_features) flag of features with a single occupied bin in
+        the node: as in scikit-learn such constant features do not use up
+        the budget.
         """
         max_features = self.params.max_features
-        k, n_features = constant.shape
+        k, n_features = occupancy.shape[:2]
         if max_features is None or max_features >= n_features:
             return None
+        constant = occupancy
+        if occupancy.ndim == 3:
+            constant = np.count_nonzero(occupancy, axis=2) <= 1
         priority = self.rng.random_sample((k, n_features)) + constant
         rank = np.argsort(np.argsort(priority, axis=1), axis=1)
         return rank < max_features
