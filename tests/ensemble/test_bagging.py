@@ -9,7 +9,9 @@ from sklearn.datasets import load_breast_cancer, load_diabetes, load_wine
 from sklearn.linear_model import RidgeClassifier
 from sklearn.metrics import mean_absolute_error, roc_auc_score
 from sklearn.model_selection import cross_val_score, train_test_split
-from sklearn.neighbors import KNeighborsClassifier
+from sklearn.naive_bayes import GaussianNB
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from skdeep.ensemble import BaggingClassifier, BaggingRegressor
@@ -26,7 +28,11 @@ def _split(loader):
         {},
         {"max_features": 0.5, "bootstrap_features": True},
         {"max_samples": 0.5, "bootstrap": False},
-        {"estimator": KNeighborsClassifier(), "max_samples": 0.7},
+        # A pipeline's fit has no sample_weight: members get the drawn rows.
+        {
+            "estimator": make_pipeline(StandardScaler(), GaussianNB()),
+            "max_samples": 0.7,
+        },
         {"estimator": RidgeClassifier(), "max_features": 5},
     ],
     ids=["bagging", "random_patches", "pasting", "no_sample_weight", "predict_only"],

@@ -6,7 +6,12 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn import config_context
 from sklearn import ensemble as sk_ensemble
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_wine
-from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
+from sklearn.linear_model import (
+    LinearRegression,
+    LogisticRegression,
+    Ridge,
+    RidgeClassifier,
+)
 from sklearn.model_selection import KFold, cross_val_predict, train_test_split
 from sklearn.naive_bayes import GaussianNB
 from sklearn.pipeline import make_pipeline
@@ -18,7 +23,7 @@ from skdeep.ensemble import StackingClassifier, StackingRegressor
 
 def _classifiers():
     return [
-        ("lr", make_pipeline(StandardScaler(), LogisticRegression())),
+        ("ridge", RidgeClassifier()),
         ("nb", GaussianNB()),
         ("tree", DecisionTreeClassifier(max_depth=3, random_state=0)),
     ]
@@ -47,7 +52,7 @@ def test_classifier_matches_sklearn(loader, passthrough):
     assert_allclose(ours.transform(X_test), ref.transform(X_test))
     assert_allclose(ours.predict_proba(X_test), ref.predict_proba(X_test))
     assert ours.score(X_test, y_test) == ref.score(X_test, y_test)
-    assert ours.stack_method_ == ["predict_proba"] * 3
+    assert ours.stack_method_ == ["decision_function"] + ["predict_proba"] * 2
 
 
 def test_final_estimator_is_trained_on_out_of_fold_predictions():
@@ -86,12 +91,15 @@ def test_prefit_members_are_used_as_given():
 
 def test_binary_probabilities_keep_one_column_and_passthrough_appends_X():
     X, y = load_breast_cancer(return_X_y=True)
-    stack = StackingClassifier(_classifiers(), cv=3, passthrough=True).fit(X, y)
+    stack = StackingClassifier(
+        _classifiers(), GaussianNB(), cv=3, passthrough=True
+    ).fit(X, y)
     Xt = stack.transform(X)
+    # ridge: 1 decision column; nb and tree: P(class 1) only.
     assert Xt.shape == (len(X), 3 + X.shape[1])
     assert_allclose(Xt[:, 3:], X)
     names = stack.get_feature_names_out()
-    assert names[0] == "stackingclassifier_lr" and names[3] == "x0"
+    assert names[0] == "stackingclassifier_ridge" and names[3] == "x0"
 
 
 def test_layers_of_blenders():
@@ -105,7 +113,7 @@ def test_layers_of_blenders():
     stack.fit(X_train, y_train)
     assert stack.score(X_test, y_test) > 0.9
     first_layer = stack.transform(X_test)
-    assert first_layer.shape == (len(X_test), 9)
+    assert first_layer.shape == (len(X_test), 9)  # 3 members x 3 classes
     second = stack.final_estimator_.transform(first_layer)
     assert second.shape == (len(X_test), 6)
 
