@@ -154,23 +154,34 @@ class _Profiles:
         if shrink != 1.0:
             decay[max_length + 1 :] = shrink ** np.arange(max_length, dtype=dtype)
         self.decay = decay
-        self._square_gather = {}
+        self._square = {}
 
     def apply(self, gram_rows, positions, length):
         """Turn ``x_j @ x_k`` rows (positions j) into influence rows, in place."""
         if positions.shape[0] == length and length <= 512:
-            # Whole windows recur with a few lengths: reuse the gather index.
-            gather = self._square_gather.get(length)
-            if gather is None:
-                gather = self.max_length - np.subtract.outer(
-                    np.arange(length), np.arange(length)
-                )
-                self._square_gather[length] = gather
+            # Whole windows recur with a few lengths: cache their factors.
+            factors = self._square.get(length)
+            if factors is None:
+                factors = self._factors(np.arange(length), length)
+                self._square[length] = factors
         else:
-            gather = (self.max_length - positions)[:, None] + np.arange(length)
-        gram_rows *= (self.decay if self.shrink != 1.0 else self.later)[gather]
+            factors = self._factors(positions, length)
+        gram_rows *= factors[0]
+        if factors[1] is not None:
+            gram_rows += factors[1]
+
+    def _factors(self, positions, length):
+        gather = (self.max_length - positions)[:, None] + np.arange(length)
+        scale = (self.decay if self.shrink != 1.0 else self.later)[gather]
+        offset = None
         if self.intercept_step:
-            gram_rows += self.intercept_step * self.later[gather]
+            offset = self.intercept_step * self.later[gather]
+        return scale, offset
+
+
+# Jacobi rounds tried on a short window of a single problem before the
+# guarded scan takes over.
+_JACOBI_BUDGET = 6
 
 
 def _solve_window(y, steps, decisions, influence):
@@ -184,9 +195,11 @@ def _solve_window(y, steps, decisions, influence):
     So every round extends an exact prefix, whatever is guessed beyond it,
     and the fixed point is the sequential perceptron's answer.
 
-    With several problems (one-vs-all) the round's result is the next guess
-    (Jacobi iteration), which typically converges in a few rounds.  A single
-    problem uses :func:`_guarded_rounds`.
+    The round's result is the next guess (Jacobi iteration), which
+    typically converges in a few rounds.  A single problem switches to
+    :func:`_guarded_rounds` when the rounds do not settle quickly (plain
+    iteration can wander while the weights are poor); one-vs-all problems
+    keep iterating (their rounds are shared, so stragglers cost little).
 
     Returns
     -------
@@ -197,13 +210,15 @@ def _solve_window(y, steps, decisions, influence):
     n_rounds : int
         Rounds used (a cost measure for the window sizing).
     """
-    if decisions.shape[0] == 1:
-        return _guarded_rounds(y, steps, decisions, influence)
     full = influence.full()
     if full is not None:
         return _jacobi_rounds_dense(y, steps, decisions, full)
+    single = decisions.shape[0] == 1
     mistakes = np.zeros(decisions.shape, dtype=bool)
     current = decisions.copy()
+    # Long windows of a single problem mean rare mistakes (late epochs,
+    # separable data), where plain iteration gains nothing and can wander.
+    budget = _JACOBI_BUDGET if decisions.shape[1] <= 256 else 0
     n_rounds = 0
     while True:
         n_rounds += 1
@@ -211,6 +226,11 @@ def _solve_window(y, steps, decisions, influence):
         changed = np.flatnonzero((updated != mistakes).any(axis=0))
         if changed.size == 0:
             return mistakes * steps, current, n_rounds
+        if single and n_rounds > budget:
+            updates, current, extra = _guarded_rounds(
+                y, steps, current, mistakes[0], influence
+            )
+            return updates, current, n_rounds + extra
         flips = updated[:, changed].astype(steps.dtype) - mistakes[:, changed]
         flips *= steps[:, changed]
         current += flips @ influence.take(changed)
@@ -237,7 +257,7 @@ def _jacobi_rounds_dense(y, steps, decisions, influence):
         mistakes = updated
 
 
-def _guarded_rounds(y, steps, decisions, influence):
+def _guarded_rounds(y, steps, current, guess, influence):
     """:func:`_solve_window` for one problem: a scan with verified look-ahead.
 
     Each round first rebuilds the decisions from the exact prefix alone (the
@@ -247,9 +267,12 @@ def _guarded_rounds(y, steps, decisions, influence):
     next round verifies them.  Guesses never feed further guesses (which
     makes plain Jacobi iteration wander while the weights are poor), and the
     allowance doubles while the guesses keep being confirmed.
+
+    ``current`` (shape (1, length)) holds the decisions given the mistakes
+    ``guess`` (None: no mistakes); both may come from earlier Jacobi rounds.
     """
-    y, steps, current = y[0], steps[0], decisions[0].copy()
-    guess = np.zeros(current.shape[0], dtype=bool)
+    y, steps, current = y[0], steps[0], current[0]
+    guess = np.zeros(current.shape[0], dtype=bool) if guess is None else guess
     exact, allowance, n_rounds = 0, 4, 0
 
     def switch(positions, value):
