@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from numbers import Integral
 
@@ -9,6 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import assert_all_finite, gen_batches
 from sklearn.utils.validation import validate_data
+from threadpoolctl import threadpool_limits
 
 from ..utils._param_validation import Interval, fit_context
 from ._base import _BasePCA, keep_input_metadata_on_error
@@ -129,6 +131,18 @@ def _update(state, X, n_components, first_pass):
         noise_variance=noise,
         n_components=k,
     )
+
+
+def _blas_threads_for(batch_size, n_features):
+    """One BLAS thread for small per-batch factorisations, else no limit.
+
+    A loop of small QR/SVD calls gains nothing from BLAS threads, and on a
+    busy machine each call can stall waiting for a descheduled worker thread
+    (the same reason scikit-learn's KMeans limits BLAS threads).
+    """
+    if batch_size * n_features**2 < 2e8:
+        return threadpool_limits(limits=1, user_api="blas")
+    return nullcontext()
 
 
 def _dense_batch(X, batch, dtype):
@@ -262,11 +276,13 @@ class IncrementalPCA(_BasePCA):
         n_samples, n_features = X.shape
         batch_size = 5 * n_features if self.batch_size is None else self.batch_size
         state = _IPCAState()
-        for batch in gen_batches(
-            n_samples, batch_size, min_batch_size=self.n_components or 0
-        ):
-            rows = _dense_batch(X, batch, X.dtype)
-            state = _update(state, rows, self.n_components, state.components is None)
+        with _blas_threads_for(batch_size, n_features):
+            for batch in gen_batches(
+                n_samples, batch_size, min_batch_size=self.n_components or 0
+            ):
+                rows = _dense_batch(X, batch, X.dtype)
+                first = state.components is None
+                state = _update(state, rows, self.n_components, first)
         self._store(state)
         self.batch_size_ = batch_size
         return self
