@@ -5,8 +5,25 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy.linalg import blas
 
 __all__ = ["Optimizer", "penalty_value", "add_penalty_gradient"]
+
+_AXPY = {np.dtype(np.float64): blas.daxpy, np.dtype(np.float32): blas.saxpy}
+
+
+def axpy(a, x, y):
+    """In place ``y += a * x`` in one pass (BLAS axpy on contiguous arrays)."""
+    routine = _AXPY.get(y.dtype)
+    if (
+        routine is None
+        or x.dtype != y.dtype
+        or not (x.flags.c_contiguous and y.flags.c_contiguous)
+    ):
+        y += a * x
+        return y
+    routine(x.reshape(-1), y.reshape(-1), a=a)
+    return y
 
 
 def penalty_value(parameters, *, l2=0.0, l1=0.0, n_samples=1.0):
@@ -73,7 +90,7 @@ def add_penalty_gradient(parameters, *, l2=0.0, l1=0.0, n_samples=1.0):
         if not p.regularize or p.grad is None:
             continue
         if l2:
-            p.grad += (l2 / n_samples) * p.value
+            axpy(l2 / n_samples, p.value, p.grad)
         if l1:
             p.grad += (l1 / n_samples) * np.sign(p.value)
 

@@ -15,6 +15,7 @@ from ._optimizer_base import (
     Optimizer,
     add_penalty_gradient,
     apply_max_norm,
+    axpy,
     penalty_value,
 )
 
@@ -117,13 +118,11 @@ class Adam(Optimizer):
         m = self._slot(index, "m", param.value)
         v = self._slot(index, "v", param.value)
         scratch = self._slot(index, "scratch", param.value)
-        np.multiply(grad, 1 - self.beta_1, out=scratch)
         m *= self.beta_1
-        m += scratch
+        axpy(1 - self.beta_1, grad, m)
         np.multiply(grad, grad, out=scratch)
-        scratch *= 1 - self.beta_2
         v *= self.beta_2
-        v += scratch
+        axpy(1 - self.beta_2, scratch, v)
         return m, v, scratch
 
     def _update(self, index, param, grad):
@@ -131,8 +130,7 @@ class Adam(Optimizer):
         np.sqrt(v, out=scratch)
         scratch += self.epsilon
         np.divide(m, scratch, out=scratch)
-        scratch *= self._bias_corrected_rate()
-        param.value -= scratch
+        axpy(-self._bias_corrected_rate(), scratch, param.value)
 
 
 def get_optimizer(name, **kwargs):
