@@ -71,7 +71,8 @@ def _direction_gains(stats, node_totals, params, usable):
     for direction in (0, 1):
         g_l, h_l, c_l = (left + direction * miss for left, miss in stats)
         g_r, h_r, c_r = g_tot - g_l, h_tot - h_l, c_tot - c_l
-        gain = _score(g_l, h_l, l2) + _score(g_r, h_r, l2) - parent_score
+        with np.errstate(invalid="ignore"):  # inf - inf on empty children
+            gain = _score(g_l, h_l, l2) + _score(g_r, h_r, l2) - parent_score
         valid = usable & (c_l >= params.min_samples_leaf)
         valid &= (c_r >= params.min_samples_leaf) & (h_l > 0) & (h_r > 0)
         if params.min_weight_leaf > 0:

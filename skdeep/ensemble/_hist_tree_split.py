@@ -62,8 +62,10 @@ def _left_sums(hist):
 
 
 def _score(grad, hess, l2):
+    """``grad**2 / (hess + l2)``; entries with ``hess <= 0`` come out as
+    inf/NaN and must be masked by the caller (splits require ``hess > 0``)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(hess + l2 > 0, grad**2 / (hess + l2), 0.0)
+        return np.square(grad) / (hess + l2)
 
 
 def _quantize(gain):
@@ -98,8 +100,9 @@ def best_splits(grad, hess, counts, *, totals, params, feature_mask=None):
     g_left, h_left, c_left = _left_sums(grad), _left_sums(hess), _left_sums(counts)
     g_right, h_right, c_right = g_tot - g_left, h_tot - h_left, c_tot - c_left
     l2 = params.l2_regularization
-    gain = _score(g_left, h_left, l2) + _score(g_right, h_right, l2)
-    gain -= _score(g_tot, h_tot, l2)
+    with np.errstate(invalid="ignore"):  # inf - inf on empty children
+        gain = _score(g_left, h_left, l2) + _score(g_right, h_right, l2)
+        gain -= _score(g_tot, h_tot, l2)
     valid = (c_left >= params.min_samples_leaf) & (c_right >= params.min_samples_leaf)
     valid &= (h_left > 0) & (h_right > 0)
     if params.min_weight_leaf > 0:
