@@ -35,7 +35,13 @@ from ..utils._param_validation import (
 )
 from ..utils.validation import check_sample_weight
 from ._bagging_members import DrawPlan, build_members, draw_indices
-from ._base import MAX_SEED, partition, raise_for_params, route_params
+from ._base import (
+    MAX_SEED,
+    keep_input_attributes_on_error,
+    partition,
+    raise_for_params,
+    route_params,
+)
 
 
 def n_rows_to_draw(n_samples, max_samples, sample_weight):
@@ -137,6 +143,10 @@ class _BaseBagging(
         self : object
         """
         raise_for_params(fit_params, self, "fit")
+        with keep_input_attributes_on_error(self):
+            return self._validate_and_fit(X, y, sample_weight, fit_params)
+
+    def _validate_and_fit(self, X, y, sample_weight, fit_params):
         X, y = validate_data(
             self,
             X,

@@ -25,7 +25,11 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._param_validation import HasMethods, Interval, fit_context
 from ..utils.validation import check_sample_weight
-from ._base import raise_for_unsupported_routing, set_random_states
+from ._base import (
+    keep_input_attributes_on_error,
+    raise_for_unsupported_routing,
+    set_random_states,
+)
 
 
 class _BaseWeightBoosting(
@@ -69,6 +73,10 @@ class _BaseWeightBoosting(
         self : object
         """
         raise_for_unsupported_routing(self, "fit", sample_weight=sample_weight)
+        with keep_input_attributes_on_error(self):
+            return self._validate_and_fit(X, y, sample_weight)
+
+    def _validate_and_fit(self, X, y, sample_weight):
         X, y = validate_data(
             self,
             X,

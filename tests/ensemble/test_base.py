@@ -12,6 +12,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.tree import DecisionTreeClassifier
 
 from skdeep.ensemble import (
+    AdaBoostClassifier,
     BaggingClassifier,
     BaggingRegressor,
     StackingClassifier,
@@ -97,6 +98,18 @@ def test_failed_refit_keeps_the_fitted_members(wine):
     with pytest.raises(ValueError):
         vote.fit(X, y)
     assert vote.estimators_ is members
+
+
+@pytest.mark.parametrize("cls", [BaggingClassifier, AdaBoostClassifier])
+def test_failed_refit_on_other_data_leaves_the_model_usable(cls, wine):
+    X, y = wine
+    model = cls(DecisionTreeClassifier(max_depth=2), n_estimators=3, random_state=0)
+    expected = model.fit(X, y).predict(X)
+    model.set_params(estimator=_Broken())
+    with pytest.raises(ValueError, match="_Broken"):
+        model.fit(X[:, :5], y)
+    assert model.n_features_in_ == X.shape[1]
+    assert_allclose(model.predict(X), expected)
 
 
 def test_set_random_states_seeds_nested_members_reproducibly():
