@@ -6,13 +6,13 @@ Cases (issue 6):
 * 200 000 x 100, ``svd_solver="covariance_eigh"``;
 * IncrementalPCA on a ``numpy.memmap`` (100 000 x 100, default batch size).
 
-Runs are interleaved (skdeep, scikit-learn, skdeep, ...) and the median of
+Runs are interleaved (the side that goes first alternates) and the median of
 ``--repeats`` runs is reported with the time ratio skdeep / scikit-learn (below
 1 means skdeep is faster) and the explained-variance sums of both models.
 
 Usage::
 
-    python benchmarks/bench_pca.py [--repeats 3] [--threads N] [--scale 1.0]
+    python benchmarks/bench_pca.py [--repeats 5] [--threads N] [--scale 1.0]
 """
 
 from __future__ import annotations
@@ -48,11 +48,17 @@ def timed(make_estimator, X):
 
 def compare(name, make_ours, make_ref, X, repeats):
     ours_times, ref_times = [], []
-    for _ in range(repeats):
-        elapsed, ours = timed(make_ours, X)
-        ours_times.append(elapsed)
-        elapsed, ref = timed(make_ref, X)
-        ref_times.append(elapsed)
+    for repeat in range(repeats):
+        # Alternate who goes first so that neither side always inherits the
+        # other's cache and memory state.
+        order = ["ours", "ref"] if repeat % 2 == 0 else ["ref", "ours"]
+        for side in order:
+            if side == "ours":
+                elapsed, ours = timed(make_ours, X)
+                ours_times.append(elapsed)
+            else:
+                elapsed, ref = timed(make_ref, X)
+                ref_times.append(elapsed)
     ours_t, ref_t = statistics.median(ours_times), statistics.median(ref_times)
     print(
         f"{name:<34} {ours_t:9.3f} {ref_t:9.3f} {ours_t / ref_t:7.2f}"
@@ -111,7 +117,7 @@ def memmap_case(scale, repeats):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--threads", type=int, default=None, help="BLAS threads")
     parser.add_argument("--scale", type=float, default=1.0, help="scale n_samples")
     args = parser.parse_args()
