@@ -184,7 +184,9 @@ class BaseGradientBoosting(TreeOutputsMixin, BaseEstimator):
         rng = check_random_state(self.random_state)
         # Zero-weight rows must not move the bin edges (weights of 0 and
         # removed rows are then equivalent).
-        mapper = BinMapper(self.max_bins, random_state=rng)
+        # A fixed seed for the (large-data) quantile subsample leaves the
+        # main random stream to subsampling and trees, as in scikit-learn.
+        mapper = BinMapper(self.max_bins, random_state=0)
         return init, rng, mapper.fit(X[sample_weight != 0])
 
     @fit_context

@@ -68,10 +68,27 @@ class VerboseReporter:
             self.every *= 10
 
 
+#: Seeds drawn for each tree, as scikit-learn's tree splitters draw them.
+_SEED_MAX = np.iinfo(np.int32).max
+
+
 def _in_bag_mask(n_rows, n_in_bag, rng):
-    mask = np.zeros(n_rows, dtype=bool)
-    mask[rng.permutation(n_rows)[:n_in_bag]] = True
-    return mask
+    """Exactly ``n_in_bag`` rows drawn without replacement.
+
+    Row ``i`` is taken iff ``u_i * (n - i) < n_in_bag - (rows taken before
+    i)`` (selection sampling, the rule scikit-learn applies to the same
+    uniforms, so equal seeds give equal subsamples).  The recursion is solved
+    as a fixed point of a vectorised update: after ``t`` sweeps the first
+    ``t`` rows are final, and in practice a few dozen sweeps suffice.
+    """
+    threshold = rng.uniform(size=n_rows) * (n_rows - np.arange(n_rows))
+    taken_before = np.zeros(n_rows)
+    while True:
+        mask = threshold < n_in_bag - taken_before
+        updated = np.concatenate(([0], np.cumsum(mask)[:-1]))
+        if np.array_equal(updated, taken_before):
+            return mask
+        taken_before = updated
 
 
 def fit_one_stage(loss, inputs, rows, params, learning_rate, rng):
@@ -85,7 +102,10 @@ def fit_one_stage(loss, inputs, rows, params, learning_rate, rng):
     trees = []
     for k in range(neg_grad.shape[1]):
         target = neg_grad[rows, k]
-        tree, leaves = grow_tree(sub, -w_sub * target, w_sub, params, rng, True)
+        # One seed per tree, like scikit-learn's trees, keeps the random
+        # streams (and so the subsamples) of equal seeds aligned.
+        tree_rng = np.random.RandomState(rng.randint(0, _SEED_MAX))
+        tree, leaves = grow_tree(sub, -w_sub * target, w_sub, params, tree_rng, True)
         new_values = loss.leaf_values(
             leaves, tree.node_count, y_sub, raw_sub, target, w_sub, k
         )

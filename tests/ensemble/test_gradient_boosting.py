@@ -338,3 +338,18 @@ def test_stopping_parameters_match_sklearn_exactly(params):
     assert counts == [m.tree_.node_count for m in ref.estimators_.ravel()]
     assert min(counts) < 15 or "max_leaf_nodes" in params  # the rule was active
     np.testing.assert_allclose(ours.predict(X), ref.predict(X), atol=1e-8)
+
+
+@pytest.mark.parametrize("n_rows, n_in_bag", [(6, 3), (200, 37), (1000, 999)])
+def test_subsample_mask_is_selection_sampling(n_rows, n_in_bag):
+    from skdeep.ensemble._gb_stages import _in_bag_mask
+
+    mask = _in_bag_mask(n_rows, n_in_bag, np.random.RandomState(3))
+    # Reference: the sequential rule on the same uniforms.
+    uniforms = np.random.RandomState(3).uniform(size=n_rows)
+    expected, taken = np.zeros(n_rows, dtype=bool), 0
+    for i, u in enumerate(uniforms):
+        if u * (n_rows - i) < n_in_bag - taken:
+            expected[i], taken = True, taken + 1
+    np.testing.assert_array_equal(mask, expected)
+    assert mask.sum() == n_in_bag
