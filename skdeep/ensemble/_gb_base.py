@@ -27,6 +27,7 @@ from ._gb_stages import StageInputs, fit_stages
 from ._hist_binning import MAX_BINS, BinMapper
 from ._hist_tree import BinnedData, HistTreeMember, TreeParams
 
+_INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
 _TREE_PARAMETERS = (
     "max_depth",
     "max_leaf_nodes",
@@ -211,6 +212,18 @@ class BaseGradientBoosting(TreeOutputsMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
+        # validate_data sets n_features_in_ / feature_names_in_ first: put
+        # them back if fitting fails, so the previous model stays usable.
+        saved = {k: v for k, v in vars(self).items() if k in _INPUT_ATTRIBUTES}
+        try:
+            return self._fit(X, y, sample_weight, monitor)
+        except BaseException:
+            for name in _INPUT_ATTRIBUTES:
+                vars(self).pop(name, None)
+            vars(self).update(saved)
+            raise
+
+    def _fit(self, X, y, sample_weight, monitor):
         warm = self.warm_start and self._is_fitted()
         X, y, sample_weight, weighted, target_attrs = self._validate_training_data(
             X, y, sample_weight, warm

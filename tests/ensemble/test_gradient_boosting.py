@@ -8,6 +8,7 @@ from sklearn.datasets import (
     make_hastie_10_2,
     make_regression,
 )
+from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import GradientBoostingClassifier as SkGBC
 from sklearn.ensemble import GradientBoostingRegressor as SkGBR
 from sklearn.metrics import accuracy_score, log_loss, mean_pinball_loss
@@ -353,3 +354,19 @@ def test_subsample_mask_is_selection_sampling(n_rows, n_in_bag):
             expected[i], taken = True, taken + 1
     np.testing.assert_array_equal(mask, expected)
     assert mask.sum() == n_in_bag
+
+
+def test_failed_refit_keeps_the_previous_model():
+    X, y = make_classification(n_samples=120, n_features=5, random_state=0)
+    clf = GradientBoostingClassifier(n_estimators=5, random_state=0).fit(X, y)
+    before = clf.predict_proba(X)
+
+    class Broken(DummyClassifier):
+        def fit(self, X, y, sample_weight=None):
+            raise RuntimeError("init failed")
+
+    clf.set_params(init=Broken())
+    with pytest.raises(RuntimeError, match="init failed"):
+        clf.fit(np.hstack([X, X]), y)
+    assert clf.n_features_in_ == 5
+    np.testing.assert_allclose(clf.predict_proba(X), before)
