@@ -64,6 +64,9 @@ _ATTRIBUTES_DOC = """
 
 
 class MLPClassifier(MLPNetworkMixin, NeuralClassifierMixin, BaseNeuralEstimator):
+    # sklearn exposes the (fixed) loss name as an attribute, not a parameter
+    loss = "log_loss"
+
     _parameter_constraints = {
         **MLP_CONSTRAINTS,
         "class_weight": [dict, StrOptions({"balanced"}), None],
