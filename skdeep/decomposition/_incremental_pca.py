@@ -8,7 +8,7 @@ from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.utils import assert_all_finite, gen_batches
+from sklearn.utils import assert_all_finite, gen_batches, metadata_routing
 from sklearn.utils.validation import validate_data
 from threadpoolctl import threadpool_limits
 
@@ -218,6 +218,9 @@ class IncrementalPCA(_BasePCA):
     >>> ipca.n_samples_seen_
     1797
     """
+
+    # check_input is a switch, not sample metadata to route.
+    __metadata_request__partial_fit = {"check_input": metadata_routing.UNUSED}
 
     _parameter_constraints: dict = {
         "n_components": [Interval(Integral, 1, None, closed="left"), None],

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from scipy import linalg
+from sklearn.utils import assert_all_finite
 
 from ._linalg import (
     arpack_svd,
@@ -39,7 +40,16 @@ class Decomposition:
 
 
 def _dense_mean(X):
-    return X.mean(axis=0)
+    """Column means, which also stand in for the input's finiteness check.
+
+    ``PCA`` skips the separate finiteness pass of ``validate_data`` on dense
+    input: any NaN or infinity makes its column mean non-finite, and only then
+    is the data scanned for the precise error message.
+    """
+    mean = X.mean(axis=0)
+    if not np.isfinite(mean).all():
+        assert_all_finite(X, estimator_name="PCA", input_name="X")
+    return mean
 
 
 def _sparse_mean(X):

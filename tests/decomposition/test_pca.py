@@ -262,3 +262,12 @@ def test_failed_refit_with_other_width_keeps_input_metadata():
         pca.set_params(n_components=30).fit(np.hstack([X, X]))
     assert pca.n_features_in_ == 6
     assert pca.transform(X).shape == (20, 2)
+
+
+@pytest.mark.parametrize("solver", ["full", "covariance_eigh", "arpack", "randomized"])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_values_are_rejected_by_every_solver(solver, bad):
+    X = low_rank(20, 6)
+    X[4, 3] = bad
+    with pytest.raises(ValueError, match="NaN|infinity"):
+        PCA(2, svd_solver=solver).fit(X)
