@@ -94,11 +94,42 @@ def _report(epoch, coef, intercept, loss, objective, n_seen, n_train, started):
     print(f"Total training time: {time.perf_counter() - started:.2f} seconds.")
 
 
+def _epoch(X, problems, coef, intercept, active, settings, rng, sizer, l1):
+    """One epoch of the ``active`` problems; write their weights back."""
+    order = problems.train_idx
+    if settings["shuffle"]:
+        order = rng.permutation(order)
+    sub_coef, sub_intercept = coef[active], intercept[active]
+    if l1 is not None:
+        l1.rows = active
+    loss, objective = perceptron_epoch(
+        X,
+        order,
+        sub_coef,
+        sub_intercept,
+        problems.y_sign[active],
+        problems.signed_step[active],
+        shrink=settings["shrink"],
+        intercept_step=settings["intercept_step"],
+        sizer=sizer,
+        l1=l1,
+        penalty=settings["penalty"],
+    )
+    coef[active], intercept[active] = sub_coef, sub_intercept
+    return loss, objective
+
+
+def _check_finite(coef, intercept, epoch):
+    if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
+        raise ValueError(
+            f"Floating-point under-/overflow occurred at epoch #{epoch + 1}. "
+            "Scaling input data with StandardScaler or MinMaxScaler might help."
+        )
+
+
 def _train_sequential(X, problems, coef, intercept, settings, rng):
     """Run the epochs for a group of problems; ``coef``/``intercept`` in place."""
-    n_problems = coef.shape[0]
-    n_train = problems.train_idx.shape[0]
-    early = problems.val_idx is not None
+    n_problems, n_train = coef.shape[0], problems.train_idx.shape[0]
     state = _StoppingState(n_problems, settings["tol"], settings["n_iter_no_change"])
     n_iter = np.zeros(n_problems, dtype=int)
     active = np.arange(n_problems)
@@ -108,47 +139,18 @@ def _train_sequential(X, problems, coef, intercept, settings, rng):
         l1 = L1Truncation(coef.shape, settings["l1_step"], coef.dtype)
     started = time.perf_counter()
     for epoch in range(settings["max_iter"]):
-        order = problems.train_idx
-        if settings["shuffle"]:
-            order = rng.permutation(order)
-        sub_coef, sub_intercept = coef[active], intercept[active]
-        if l1 is not None:
-            l1.rows = active
-        loss, objective = perceptron_epoch(
-            X,
-            order,
-            sub_coef,
-            sub_intercept,
-            problems.y_sign[active],
-            problems.signed_step[active],
-            shrink=settings["shrink"],
-            intercept_step=settings["intercept_step"],
-            sizer=sizer,
-            l1=l1,
-            penalty=settings["penalty"],
+        loss, objective = _epoch(
+            X, problems, coef, intercept, active, settings, rng, sizer, l1
         )
-        coef[active], intercept[active] = sub_coef, sub_intercept
         n_iter[active] = epoch + 1
         if settings["verbose"]:
-            n_seen = (epoch + 1) * n_train
-            _report(
-                epoch,
-                sub_coef,
-                sub_intercept,
-                loss,
-                objective,
-                n_seen,
-                n_train,
-                started,
-            )
-        if not (np.isfinite(sub_coef).all() and np.isfinite(sub_intercept).all()):
-            raise ValueError(
-                f"Floating-point under-/overflow occurred at epoch #{epoch + 1}. "
-                "Scaling input data with StandardScaler or MinMaxScaler might help."
-            )
-        if early:
+            seen = (epoch + 1) * n_train
+            _report(epoch, coef[active], intercept[active], loss, objective, seen,
+                    n_train, started)  # fmt: skip
+        _check_finite(coef[active], intercept[active], epoch)
+        if problems.val_idx is not None:
             score = _validation_accuracy(
-                X, problems.subset(active), sub_coef, sub_intercept
+                X, problems.subset(active), coef[active], intercept[active]
             )
             stopped = state.update(active, -score)
         else:
@@ -156,10 +158,8 @@ def _train_sequential(X, problems, coef, intercept, settings, rng):
         active = np.setdiff1d(active, stopped)
         if active.size == 0:
             if settings["verbose"]:
-                print(
-                    f"Convergence after {epoch + 1} epochs took "
-                    f"{time.perf_counter() - started:.2f} seconds"
-                )
+                print(f"Convergence after {epoch + 1} epochs took "
+                      f"{time.perf_counter() - started:.2f} seconds")  # fmt: skip
             break
     return n_iter
 

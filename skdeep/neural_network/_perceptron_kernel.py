@@ -37,6 +37,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._perceptron_penalty import sum_sq_norms
+from ._perceptron_rounds import solve_window
 
 __all__ = ["WindowSizer", "default_max_length", "perceptron_epoch"]
 
@@ -49,7 +50,7 @@ class WindowSizer:
     length : int, default=64
         Initial window length (samples).
     target_rounds : float, default=8
-        Desired number of fixed-point rounds per window (see ``_solve_window``).
+        Desired number of fixed-point rounds per window (see ``solve_window``).
     min_length, max_length : int, default=16, 4096
         Bounds of the window length.
     """
@@ -179,125 +180,6 @@ class _Profiles:
         return scale, offset
 
 
-# Jacobi rounds tried on a short window of a single problem before the
-# guarded scan takes over.
-_JACOBI_BUDGET = 6
-
-
-def _solve_window(y, steps, decisions, influence):
-    """Find the window's mistakes by fixed-point iteration.
-
-    ``mistakes[c, k]`` must equal ``y[c, k] * D[c, k] <= 0`` where ``D`` are
-    the decisions given the earlier mistakes.  Each round computes ``D`` from a
-    guess of the mistakes (only the columns whose guess changed are added) and
-    thresholds it.  Up to the first position where the result disagrees with
-    the guess, the guess was right; at that position the result is right.
-    So every round extends an exact prefix, whatever is guessed beyond it,
-    and the fixed point is the sequential perceptron's answer.
-
-    The round's result is the next guess (Jacobi iteration), which
-    typically converges in a few rounds.  A single problem switches to
-    :func:`_guarded_rounds` when the rounds do not settle quickly (plain
-    iteration can wander while the weights are poor); one-vs-all problems
-    keep iterating (their rounds are shared, so stragglers cost little).
-
-    Returns
-    -------
-    updates : ndarray of shape (n_problems, length)
-        The update of every mistake (0 elsewhere).
-    decisions : ndarray of shape (n_problems, length)
-        Each sample's decision at the time it is visited.
-    n_rounds : int
-        Rounds used (a cost measure for the window sizing).
-    """
-    full = influence.full()
-    if full is not None:
-        return _jacobi_rounds_dense(y, steps, decisions, full)
-    single = decisions.shape[0] == 1
-    mistakes = np.zeros(decisions.shape, dtype=bool)
-    current = decisions.copy()
-    # Long windows of a single problem mean rare mistakes (late epochs,
-    # separable data), where plain iteration gains nothing and can wander.
-    budget = _JACOBI_BUDGET if decisions.shape[1] <= 256 else 0
-    n_rounds = 0
-    while True:
-        n_rounds += 1
-        updated = y * current <= 0
-        changed = np.flatnonzero((updated != mistakes).any(axis=0))
-        if changed.size == 0:
-            return mistakes * steps, current, n_rounds
-        if single and n_rounds > budget:
-            updates, current, extra = _guarded_rounds(
-                y, steps, current, mistakes[0], influence
-            )
-            return updates, current, n_rounds + extra
-        flips = updated[:, changed].astype(steps.dtype) - mistakes[:, changed]
-        flips *= steps[:, changed]
-        current += flips @ influence.take(changed)
-        mistakes = updated
-
-
-def _jacobi_rounds_dense(y, steps, decisions, influence):
-    """:func:`_solve_window`'s Jacobi rounds with the whole influence matrix.
-
-    Fewer, larger operations than gathering the changed columns: the window
-    is short, so the full product is cheap and Python overhead dominates.
-    """
-    mistakes = np.zeros(decisions.shape, dtype=steps.dtype)
-    current = decisions.copy()
-    n_rounds = 0
-    while True:
-        n_rounds += 1
-        updated = np.less_equal(y * current, 0).astype(steps.dtype)
-        flips = updated - mistakes
-        if not flips.any():
-            return mistakes * steps, current, n_rounds
-        flips *= steps
-        current += flips @ influence
-        mistakes = updated
-
-
-def _guarded_rounds(y, steps, current, guess, influence):
-    """:func:`_solve_window` for one problem: a scan with verified look-ahead.
-
-    Each round first rebuilds the decisions from the exact prefix alone (the
-    guesses beyond it are withdrawn), so the first mistake after the prefix is
-    exact, as in a plain sequential scan.  The following ``allowance - 1``
-    mistakes of those uncontaminated decisions are added as guesses and the
-    next round verifies them.  Guesses never feed further guesses (which
-    makes plain Jacobi iteration wander while the weights are poor), and the
-    allowance doubles while the guesses keep being confirmed.
-
-    ``current`` (shape (1, length)) holds the decisions given the mistakes
-    ``guess`` (None: no mistakes); both may come from earlier Jacobi rounds.
-    """
-    y, steps, current = y[0], steps[0], current[0]
-    guess = np.zeros(current.shape[0], dtype=bool) if guess is None else guess
-    exact, allowance, n_rounds = 0, 4, 0
-
-    def switch(positions, value):
-        # Add (value=True) or withdraw the updates of `positions`.
-        if positions.size:
-            sign = 1.0 if value else -1.0
-            current[:] += (sign * steps[positions]) @ influence.take(positions)
-            guess[positions] = value
-
-    while True:
-        n_rounds += 1
-        updated = y * current <= 0
-        differ = np.flatnonzero(updated[exact:] != guess[exact:])
-        if differ.size == 0:
-            return (guess * steps)[None], current[None], n_rounds
-        first = exact + differ[0]
-        confirmed = np.count_nonzero(guess[exact:first])
-        allowance = max(2 * confirmed, 1) if n_rounds > 1 else allowance
-        withdrawn = np.flatnonzero(guess[first:]) + first
-        switch(withdrawn, False)
-        exact = first
-        found = np.flatnonzero(y[exact:] * current[exact:] <= 0)[:allowance]
-        switch(found + exact, True)
-
-
 # Sparse windows with few features are converted to dense arrays (at most
 # this many entries); wide sparse data stays sparse (dense rows would cost
 # O(n_features) per product instead of O(nnz)).
@@ -413,36 +295,55 @@ def perceptron_epoch(
     while start < order.shape[0]:
         idx = order[start : start + sizer.length]
         window = _Window(X, idx, buffer)
-        if sp.issparse(window.X):
-            decisions = np.ascontiguousarray(_dot(window.X, coef.T).T)
-        else:
-            decisions = coef @ window.X.T
-        if shrink != 1.0:
-            decisions *= powers[: window.length]
-        decisions += intercept[:, None]
+        decisions = _start_decisions(window, coef, intercept, powers)
         # Several problems make most positions mistakes somewhere: one Gram
         # product per short window beats gathering rows every round.
         eager = coef.shape[0] > 1 and window.length <= 256
         influence = _Influence(window.X, profiles, eager)
-        updates, visited, n_rounds = _solve_window(
+        updates, visited, n_rounds = solve_window(
             y_sign[:, idx], signed_step[:, idx], decisions, influence
         )
         window_loss = np.maximum(-y_sign[:, idx] * visited, 0.0).sum(axis=1)
         loss += window_loss
         objective += window_loss
         if penalty is not None:
-            alpha, l1_ratio = penalty
-            sq = sum_sq_norms(
-                window, coef, intercept, updates, visited, shrink, intercept_step
+            objective += _penalty_sum(
+                penalty,
+                window,
+                coef,
+                intercept,
+                updates,
+                visited,
+                shrink,
+                intercept_step,
             )
-            l1_norm = np.abs(coef).sum(axis=1) * window.length
-            objective += alpha * ((1.0 - l1_ratio) * 0.5 * sq + l1_ratio * l1_norm)
         _apply_updates(window.X, updates, coef, intercept, intercept_step, powers)
         if l1 is not None:
             l1.apply(coef, window.length)
         sizer.update(n_rounds, window.length)
         start += window.length
     return loss, objective
+
+
+def _start_decisions(window, coef, intercept, powers):
+    """Decisions of the window's samples if no mistake happened in it."""
+    if sp.issparse(window.X):
+        decisions = np.ascontiguousarray(_dot(window.X, coef.T).T)
+    else:
+        decisions = coef @ window.X.T
+    if powers[1] != 1.0:
+        decisions *= powers[: window.length]  # L2 shrinkage between samples
+    decisions += intercept[:, None]
+    return decisions
+
+
+def _penalty_sum(penalty, window, coef, intercept, updates, visited, shrink, step):
+    """The penalty term of the objective, summed over the window's visits."""
+    alpha, l1_ratio = penalty
+    sq = sum_sq_norms(window, coef, intercept, updates, visited, shrink, step)
+    # The L1 part is applied per window (see L1Truncation): use its norm there.
+    l1_norm = np.abs(coef).sum(axis=1) * window.length
+    return alpha * ((1.0 - l1_ratio) * 0.5 * sq + l1_ratio * l1_norm)
 
 
 def _apply_updates(X_window, updates, coef, intercept, intercept_step, powers):
