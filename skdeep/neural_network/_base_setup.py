@@ -46,6 +46,15 @@ def solver_name(estimator):
     return solver if isinstance(solver, str) else type(solver).__name__.lower()
 
 
+_RULE_PARAMETERS = {
+    "momentum": "momentum",
+    "nesterov": "nesterovs_momentum",
+    "beta_1": "beta_1",
+    "beta_2": "beta_2",
+    "epsilon": "epsilon",
+}
+
+
 def make_optimizer(estimator):
     """Build the optimizer described by ``estimator``'s hyper-parameters.
 
@@ -57,18 +66,18 @@ def make_optimizer(estimator):
         return copy.deepcopy(estimator.solver)
     base = {
         "learning_rate": float(estimator.learning_rate_init),
-        "l2": float(estimator.alpha),
+        "l2": float(getattr(estimator, "alpha", 0.0)),
         "l1": float(getattr(estimator, "l1", 0.0)),
         "clipnorm": getattr(estimator, "clipnorm", None),
         "clipvalue": getattr(estimator, "clipvalue", None),
         "max_norm": getattr(estimator, "max_norm", None),
     }
+    # An estimator without some of sklearn's rule parameters (a future CNN,
+    # say) leaves the optimizer's own defaults in place.
     rule = {
-        "momentum": estimator.momentum,
-        "nesterov": estimator.nesterovs_momentum,
-        "beta_1": estimator.beta_1,
-        "beta_2": estimator.beta_2,
-        "epsilon": estimator.epsilon,
+        name: getattr(estimator, attribute)
+        for name, attribute in _RULE_PARAMETERS.items()
+        if hasattr(estimator, attribute)
     }
     optimizer_class = type(get_optimizer(estimator.solver))
     return optimizer_class(**base, **_accepted(optimizer_class, rule))
@@ -94,7 +103,7 @@ def make_schedule(estimator):
     defaults = {
         "learning_rate": float(estimator.learning_rate_init),
         "max_learning_rate": float(estimator.learning_rate_init),
-        "power_t": estimator.power_t,
+        "power_t": getattr(estimator, "power_t", 0.5),
         "total_epochs": estimator.max_iter,
     }
     return schedule_class(**{**_accepted(schedule_class, defaults), **params})

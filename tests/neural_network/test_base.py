@@ -1,0 +1,90 @@
+"""BaseNeuralEstimator is network-agnostic: a new estimator is a docstring,
+its parameters and a short ``_build_layers`` (what CNN/RNN estimators reuse)."""
+
+import pickle
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from sklearn.base import clone
+
+from skdeep.neural_network import lr_find
+from skdeep.neural_network._base import (
+    BaseNeuralEstimator,
+    NeuralClassifierMixin,
+    NeuralRegressorMixin,
+)
+from skdeep.nn import Activation, Dense
+from skdeep.utils._param_validation import fit_context
+
+
+class _TinyNet:
+    """A two-layer tanh network with the minimum of parameters."""
+
+    _parameter_constraints: dict = {}
+
+    def __init__(
+        self,
+        units=8,
+        solver="adam",
+        learning_rate_init=0.01,
+        max_iter=100,
+        random_state=None,
+    ):
+        self.units = units
+        self.solver = solver
+        self.learning_rate_init = learning_rate_init
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    # the fixed training settings a real estimator would expose as parameters
+    batch_size, shuffle, tol, verbose, warm_start = "auto", True, 1e-4, 0, False
+    early_stopping, validation_fraction, n_iter_no_change = False, 0.1, 10
+    learning_rate, alpha, max_fun = "constant", 0.0, 15000
+
+    def _build_layers(self, input_shape, n_outputs):
+        return [Dense(self.units), Activation("tanh"), Dense(n_outputs)]
+
+    @fit_context
+    def fit(self, X, y, sample_weight=None):
+        return self._fit(X, y, sample_weight)
+
+
+class TinyRegressor(_TinyNet, NeuralRegressorMixin, BaseNeuralEstimator):
+    pass
+
+
+class TinyClassifier(_TinyNet, NeuralClassifierMixin, BaseNeuralEstimator):
+    pass
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3))
+    return X, np.tanh(X @ [1.0, -1.0, 0.5])
+
+
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_a_new_estimator_only_needs_build_layers(data, solver):
+    X, y = data
+    reg = TinyRegressor(solver=solver, random_state=0).fit(X, y)
+    assert reg.score(X, y) > 0.95
+    assert reg.transform(X).shape == (200, 8)
+    assert [c.shape for c in reg.coefs_] == [(3, 8), (8, 1)]
+    assert len(reg.history_.loss) == reg.n_iter_
+    restored = pickle.loads(pickle.dumps(reg))
+    assert_allclose(restored.predict(X), reg.predict(X))
+    assert not hasattr(clone(reg), "coefs_")
+
+    clf = TinyClassifier(solver=solver, random_state=0).fit(X, y > 0)
+    assert clf.score(X, y > 0) > 0.95
+    assert clf.predict_proba(X).shape == (200, 2)
+
+
+def test_lr_find_works_through_the_base_class(data):
+    X, y = data
+    reg = TinyRegressor(random_state=0)
+    result = lr_find(reg, X, y, n_steps=60)
+    assert len(result.losses) > 10 and result.suggested_learning_rate > 0
+    assert not hasattr(reg, "coefs_")
