@@ -56,14 +56,16 @@ def check_sample_weight(
     )
     if sample_weight.ndim != 1:
         raise ValueError(
-            f"sample_weight must be 1D array or scalar, got {sample_weight.ndim}D."
+            f"Sample weights must be 1D array or scalar, got {sample_weight.ndim}D "
+            f"array. Expected either a scalar value or a 1D array of length "
+            f"{n_samples}."
         )
     if sample_weight.shape[0] != n_samples:
         raise ValueError(
             f"sample_weight.shape == {sample_weight.shape}, expected ({n_samples},)!"
         )
     if ensure_non_negative and np.any(sample_weight < 0):
-        raise ValueError("Negative values in data passed to sample_weight")
+        raise ValueError("Negative values in data passed to `sample_weight`.")
     if not allow_all_zero and not np.any(sample_weight):
-        raise ValueError("sample_weight must contain at least one non-zero value.")
+        raise ValueError("Sample weights must contain at least one non-zero number.")
     return sample_weight
