@@ -8,9 +8,12 @@ error and Huber losses (skdeep extensions; sklearn's MLPRegressor only has
 squared error and Poisson): the robust losses barely notice the outliers.
 """
 
+import warnings
+
 import numpy as np
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_diabetes
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
@@ -18,6 +21,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skdeep.neural_network import MLPRegressor
 
+warnings.filterwarnings("ignore", category=ConvergenceWarning)
 X, y = load_diabetes(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(
     X, y, test_size=0.25, random_state=42
