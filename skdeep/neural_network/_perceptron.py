@@ -331,6 +331,9 @@ class Perceptron(LinearClassifierOutputMixin, ClassifierMixin, BaseEstimator):
             reset=first_call,
         )
         check_classification_targets(y)
+        if sp.issparse(X) and not X.has_canonical_format:
+            X = X.copy()  # the kernel reads CSR rows directly
+            X.sum_duplicates()
         if not first_call and np.setdiff1d(y, classes).size:
             raise ValueError(
                 f"y contains labels {np.setdiff1d(y, classes)!r} that are not in "

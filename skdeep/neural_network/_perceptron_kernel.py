@@ -78,6 +78,26 @@ class WindowSizer:
         self.length = min(max(smoothed, self.min_length), self.max_length)
 
 
+def dense_rows(X, positions):
+    """``X[positions]`` as a dense array, for a dense or a canonical CSR ``X``.
+
+    A handful of CSR rows gathered straight from ``indptr``/``indices``/
+    ``data``: scipy's own row indexing has a large fixed cost per call.
+    """
+    if not sp.issparse(X):
+        return X[positions]
+    starts, ends = X.indptr[positions], X.indptr[positions + 1]
+    counts = ends - starts
+    out = np.zeros((positions.shape[0], X.shape[1]), dtype=X.dtype)
+    total = int(counts.sum())
+    if total:
+        row_of = np.repeat(np.arange(positions.shape[0]), counts)
+        first = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+        entries = first + np.arange(total)
+        out[row_of, X.indices[entries]] = X.data[entries]
+    return out
+
+
 def _dot(a, b):
     """``a @ b`` for dense or sparse operands, always returning an ndarray."""
     out = a @ b
@@ -116,7 +136,7 @@ class _Influence:
         if sp.issparse(self.X):
             # Sparse times dense is one cheap scipy call; sparse times sparse
             # goes through several passes with a large fixed cost.
-            block[...] = (self.X @ self.X[positions].toarray().T).T
+            block[...] = (self.X @ dense_rows(self.X, positions).T).T
         else:
             block[...] = self.X[positions] @ self.X_T
         self.profiles.apply(block, positions, self.length)
@@ -206,9 +226,7 @@ class _Window:
 
     def squared_norms(self, positions):
         """``||x_k||^2`` of the window samples at ``positions``."""
-        rows = self.X[positions]
-        if sp.issparse(rows):
-            return np.asarray(rows.multiply(rows).sum(axis=1)).ravel()
+        rows = dense_rows(self.X, positions)
         return np.einsum("ij,ij->i", rows, rows)
 
 
@@ -359,8 +377,4 @@ def _apply_updates(X_window, updates, coef, intercept, intercept_step, powers):
     touched = np.flatnonzero(updates.any(axis=0))
     if touched.size:
         # Only the mistaken samples contribute: skip the others' rows.
-        rows = X_window[touched]
-        if sp.issparse(rows):
-            coef += _dot(rows.T, updates[:, touched].T).T
-        else:
-            coef += updates[:, touched] @ rows
+        coef += updates[:, touched] @ dense_rows(X_window, touched)
