@@ -50,8 +50,13 @@ def chunk_size(n_samples: int, n_clusters: int, n_features: int, itemsize: int) 
     return int(max(_MIN_CHUNK, min(n_samples, rows)))
 
 
-def iter_chunks(n_samples: int, step: int):
-    """Yield ``slice`` objects covering ``range(n_samples)`` in steps of ``step``."""
+def iter_chunks(n_samples: int, n_clusters: int, n_features: int, itemsize: int):
+    """Yield ``slice`` objects covering ``range(n_samples)`` in memory-bounded steps.
+
+    The step is :func:`chunk_size`, so every ``(chunk, n_clusters)`` distance
+    block of every k-means pass is bounded the same way.
+    """
+    step = chunk_size(n_samples, n_clusters, n_features, itemsize)
     for start in range(0, n_samples, step):
         yield slice(start, min(start + step, n_samples))
 
@@ -123,9 +128,8 @@ def exact_sq_dist_to_assigned(X, centers, labels):
 def inertia(X, sample_weight, centers, labels) -> float:
     """Weighted sum of squared distances of samples to their assigned centre."""
     n_samples = X.shape[0]
-    step = chunk_size(n_samples, 1, X.shape[1], centers.dtype.itemsize)
     total = 0.0
-    for rows in iter_chunks(n_samples, step):
+    for rows in iter_chunks(n_samples, 1, X.shape[1], centers.dtype.itemsize):
         dist = exact_sq_dist_to_assigned(X[rows], centers, labels[rows])
         total += float(dist @ sample_weight[rows])
     return total
@@ -151,8 +155,8 @@ def labels_inertia(X, sample_weight, centers, return_inertia=True):
     n_samples = X.shape[0]
     labels = np.empty(n_samples, dtype=np.int32)
     minus_two_centers_t, centers_sq = prepare_centers(centers)
-    step = chunk_size(n_samples, centers.shape[0], X.shape[1], centers.dtype.itemsize)
-    for rows in iter_chunks(n_samples, step):
+    n_clusters, n_features = centers.shape
+    for rows in iter_chunks(n_samples, n_clusters, n_features, centers.dtype.itemsize):
         block = partial_distances(X[rows], minus_two_centers_t, centers_sq)
         np.argmin(block, axis=1, out=labels[rows])
     if not return_inertia:

@@ -8,7 +8,6 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import validate_data
 
 from ..utils import StrOptions, fit_context
 from ._fit_utils import restore_state_on_error
@@ -153,15 +152,7 @@ class KMeans(BaseKMeans):
         self : KMeans
             The fitted estimator.
         """
-        X = validate_data(
-            self,
-            X,
-            accept_sparse="csr",
-            dtype=[np.float64, np.float32],
-            order="C",
-            copy=self.copy_x,
-            accept_large_sparse=False,
-        )
+        X = self._check_input(X, reset=True, copy=self.copy_x)
         self._check_n_samples(X)
         n_init, run_once = self._resolve_n_init(), self._single_run()
         tol = self._tolerance(X)

@@ -146,14 +146,16 @@ class BaseKMeans(
             centers = centers.toarray()
         return np.ascontiguousarray(centers, dtype=X.dtype)
 
-    def _check_test_data(self, X):
+    def _check_input(self, X, reset=False, copy=False):
+        """Validate ``X`` the one way every k-means entry point accepts it."""
         return validate_data(
             self,
             X,
             accept_sparse="csr",
-            reset=False,
+            reset=reset,
             dtype=[np.float64, np.float32],
             order="C",
+            copy=copy,
             accept_large_sparse=False,
         )
 
@@ -190,7 +192,7 @@ class BaseKMeans(
             Cluster index of each sample.
         """
         check_is_fitted(self)
-        X = self._check_test_data(X)
+        X = self._check_input(X)
         weights = np.ones(X.shape[0], dtype=X.dtype)
         return labels_inertia(X, weights, self.cluster_centers_, return_inertia=False)
 
@@ -227,7 +229,7 @@ class BaseKMeans(
             Distances to the centres (dense even for sparse input).
         """
         check_is_fitted(self)
-        X = self._check_test_data(X)
+        X = self._check_input(X)
         return self._transform(X)
 
     def _transform(self, X):
@@ -251,7 +253,7 @@ class BaseKMeans(
             Minus the weighted sum of squared distances to the closest centre.
         """
         check_is_fitted(self)
-        X = self._check_test_data(X)
+        X = self._check_input(X)
         sample_weight = check_sample_weight(sample_weight, X, dtype=X.dtype)
         _, inertia = labels_inertia(X, sample_weight, self.cluster_centers_)
         return -inertia

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._k_means_common import (
-    chunk_size,
+    iter_chunks,
     partial_distances,
     prepare_centers,
     squared_norms,
@@ -61,11 +61,10 @@ class HamerlyBounds:
 
     def _chunks(self, rows, n_clusters):
         n = self.X.shape[0] if rows is None else rows.size
-        step = chunk_size(n, n_clusters, self.X.shape[1], self.X.dtype.itemsize)
-        for start in range(0, n, step):
-            stop = min(start + step, n)
+        n_features, itemsize = self.X.shape[1], self.X.dtype.itemsize
+        for part in iter_chunks(n, n_clusters, n_features, itemsize):
             # Contiguous slices avoid copying X when every row is recomputed.
-            yield slice(start, stop) if rows is None else rows[start:stop]
+            yield part if rows is None else rows[part]
 
     def recompute(self, centers, rows):
         """Exact distances for ``rows`` (None: all): labels and bounds."""

@@ -7,7 +7,6 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import validate_data
 
 from ..utils import Interval, fit_context
 from ..utils.validation import check_sample_weight
@@ -154,17 +153,6 @@ class MiniBatchKMeans(BaseKMeans):
             )
             init_size = 3 * self.n_clusters
         return batch_size, min(init_size, X.shape[0])
-
-    def _check_input(self, X, reset):
-        return validate_data(
-            self,
-            X,
-            accept_sparse="csr",
-            reset=reset,
-            dtype=[np.float64, np.float32],
-            order="C",
-            accept_large_sparse=False,
-        )
 
     def _reassign_due(self, since_last, counts, batch_size):
         """Reassign every ``10 * n_clusters`` samples, or whenever one is empty."""
