@@ -267,7 +267,7 @@ class Perceptron(LinearClassifierOutputMixin, ClassifierMixin, BaseEstimator):
                 "Maximum number of iteration reached before convergence. "
                 "Consider increasing max_iter to improve the fit.",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=3,  # the caller of fit (past the fit_context wrapper)
             )
         return self
 

@@ -78,23 +78,30 @@ class WindowSizer:
         self.length = min(max(smoothed, self.min_length), self.max_length)
 
 
-def dense_rows(X, positions):
+def dense_rows(X, positions, *, transposed=False):
     """``X[positions]`` as a dense array, for a dense or a canonical CSR ``X``.
 
     A handful of CSR rows gathered straight from ``indptr``/``indices``/
     ``data``: scipy's own row indexing has a large fixed cost per call.
+    ``transposed=True`` returns the C-contiguous ``(n_features, n_rows)``
+    transpose, ready for a sparse-times-dense product.
     """
     if not sp.issparse(X):
-        return X[positions]
+        rows = X[positions]
+        return np.ascontiguousarray(rows.T) if transposed else rows
     starts, ends = X.indptr[positions], X.indptr[positions + 1]
     counts = ends - starts
-    out = np.zeros((positions.shape[0], X.shape[1]), dtype=X.dtype)
+    shape = (positions.shape[0], X.shape[1])
+    out = np.zeros(shape[::-1] if transposed else shape, dtype=X.dtype)
     total = int(counts.sum())
     if total:
         row_of = np.repeat(np.arange(positions.shape[0]), counts)
         first = np.repeat(starts - (np.cumsum(counts) - counts), counts)
         entries = first + np.arange(total)
-        out[row_of, X.indices[entries]] = X.data[entries]
+        if transposed:
+            out[X.indices[entries], row_of] = X.data[entries]
+        else:
+            out[row_of, X.indices[entries]] = X.data[entries]
     return out
 
 
@@ -136,7 +143,7 @@ class _Influence:
         if sp.issparse(self.X):
             # Sparse times dense is one cheap scipy call; sparse times sparse
             # goes through several passes with a large fixed cost.
-            block[...] = (self.X @ dense_rows(self.X, positions).T).T
+            block[...] = (self.X @ dense_rows(self.X, positions, transposed=True)).T
         else:
             block[...] = self.X[positions] @ self.X_T
         self.profiles.apply(block, positions, self.length)
@@ -377,4 +384,8 @@ def _apply_updates(X_window, updates, coef, intercept, intercept_step, powers):
     touched = np.flatnonzero(updates.any(axis=0))
     if touched.size:
         # Only the mistaken samples contribute: skip the others' rows.
-        coef += updates[:, touched] @ dense_rows(X_window, touched)
+        if sp.issparse(X_window):
+            rows_t = dense_rows(X_window, touched, transposed=True)
+            coef += (rows_t @ updates[:, touched].T).T
+        else:
+            coef += updates[:, touched] @ X_window[touched]
