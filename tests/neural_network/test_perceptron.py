@@ -390,3 +390,25 @@ def test_kernel_single_problem_guarded_rounds():
     w, b = reference_perceptron(X, y_sign, step[0], epochs=3)
     assert_allclose(coef[0], w, atol=1e-10)
     assert_allclose(intercept[0], b, atol=1e-10)
+
+
+def test_sparse_duplicates_and_row_gather():
+    from skdeep.neural_network._perceptron_kernel import dense_rows
+
+    X = sp.random(40, 30, density=0.2, format="csr", random_state=0)
+    positions = np.array([3, 0, 39, 7, 7])
+    assert_array_equal(dense_rows(X, positions), X[positions].toarray())
+    assert_array_equal(
+        dense_rows(X, positions, transposed=True), X[positions].toarray().T
+    )
+    # Non-canonical CSR (duplicate entries) is summed, as scipy reads it.
+    cols = np.array([1, 1, 0, 2, 1])
+    y = np.array([0, 1, 0, 1])
+    raw = sp.csr_matrix((np.ones(5), cols, np.array([0, 2, 3, 4, 5])), shape=(4, 3))
+    assert not raw.has_canonical_format
+    # No intercept: scikit-learn damps it on sparse input only.
+    params = dict(shuffle=False, tol=None, max_iter=3, fit_intercept=False)
+    ours = Perceptron(**params).fit(raw, y)
+    dense = Perceptron(**params).fit(raw.toarray(), y)
+    assert np.any(ours.coef_ != 0)
+    assert_allclose(ours.coef_, dense.coef_)
