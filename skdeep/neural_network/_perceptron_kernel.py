@@ -316,8 +316,18 @@ def perceptron_epoch(
     buffer = None
     if not sp.issparse(X):
         buffer = np.empty((min(sizer.max_length, order.shape[0]), X.shape[1]), X.dtype)
-    start = 0
-    while start < order.shape[0]:
+    start, n_visits = 0, order.shape[0]
+    quiet = _QuietStretch.maybe(X, coef, sizer, l1, remaining=n_visits)
+    while start < n_visits:
+        if quiet is not None:
+            visits, quiet_objective = quiet.skip(
+                order[start:], coef, intercept, y_sign, shrink, penalty, intercept_step
+            )
+            objective += quiet_objective
+            start += visits
+            quiet = None
+            if start == n_visits:
+                break
         idx = order[start : start + sizer.length]
         window = _Window(X, idx, buffer)
         decisions = _start_decisions(window, coef, intercept, powers)
@@ -347,7 +357,52 @@ def perceptron_epoch(
             l1.apply(coef, window.length)
         sizer.update(n_rounds, window.length)
         start += window.length
+        if n_rounds <= 2:
+            quiet = _QuietStretch.maybe(X, coef, sizer, l1, n_visits - start, n_visits)
     return loss, objective
+
+
+class _QuietStretch:
+    """Skip the samples before the next mistake without gathering their rows.
+
+    Late in training on (nearly) separable data most samples are classified
+    correctly.  Their decisions under the current weights come from one
+    product over the unpermuted data (streaming BLAS), read in visiting
+    order; everything before the first mistake needs no update, only the L2
+    shrinkage and its share of the objective.  The product is worth its
+    cost only when mistakes are rare (long windows) and much of the epoch
+    remains, and not with the per-window L1 truncation.
+    """
+
+    def __init__(self, X, coef):
+        self.decisions = X @ coef.T  # (n_samples, n_problems)
+
+    @classmethod
+    def maybe(cls, X, coef, sizer, l1, remaining, n_visits=None):
+        rare_mistakes = sizer.length >= sizer.max_length // 4
+        enough_left = n_visits is None or remaining >= n_visits // 4
+        if sp.issparse(X) or l1 is not None or not (rare_mistakes and enough_left):
+            return None
+        return cls(X, coef)
+
+    def skip(self, rest, coef, intercept, y_sign, shrink, penalty, step):
+        """Advance over the quiet prefix of ``rest``; return its length, objective."""
+        decisions = self.decisions[rest].T
+        powers = shrink ** np.arange(rest.shape[0]) if shrink != 1.0 else None
+        if powers is not None:
+            decisions = decisions * powers
+        decisions += intercept[:, None]
+        mistaken = (y_sign[:, rest] * decisions <= 0).any(axis=0)
+        visits = int(mistaken.argmax()) if mistaken.any() else rest.shape[0]
+        objective = np.zeros(coef.shape[0])
+        if penalty is not None and visits:
+            none = np.zeros((coef.shape[0], visits), dtype=coef.dtype)
+            objective += _penalty_sum(
+                penalty, None, coef, intercept, none, none, shrink, step
+            )
+        if powers is not None and visits:
+            coef *= shrink**visits
+        return visits, objective
 
 
 def _start_decisions(window, coef, intercept, powers):
@@ -367,7 +422,7 @@ def _penalty_sum(penalty, window, coef, intercept, updates, visited, shrink, ste
     alpha, l1_ratio = penalty
     sq = sum_sq_norms(window, coef, intercept, updates, visited, shrink, step)
     # The L1 part is applied per window (see L1Truncation): use its norm there.
-    l1_norm = np.abs(coef).sum(axis=1) * window.length
+    l1_norm = np.abs(coef).sum(axis=1) * updates.shape[1]
     return alpha * ((1.0 - l1_ratio) * 0.5 * sq + l1_ratio * l1_norm)
 
 
