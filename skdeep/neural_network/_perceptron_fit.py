@@ -13,7 +13,8 @@ import time
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 
-from ._perceptron_kernel import WindowSizer, default_max_length, perceptron_epoch
+from ._perceptron_data import default_max_length
+from ._perceptron_kernel import WindowSizer, perceptron_epoch
 from ._perceptron_penalty import L1Truncation
 
 __all__ = ["ProblemSet", "train_problems"]

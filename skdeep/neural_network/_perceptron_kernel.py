@@ -36,10 +36,11 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from ._perceptron_penalty import sum_sq_norms
+from ._perceptron_data import QuietStretch, Window, default_max_length, dense_rows
+from ._perceptron_penalty import penalty_sum
 from ._perceptron_rounds import solve_window
 
-__all__ = ["WindowSizer", "default_max_length", "perceptron_epoch"]
+__all__ = ["WindowSizer", "perceptron_epoch"]
 
 
 class WindowSizer:
@@ -76,33 +77,6 @@ class WindowSizer:
         # multiples of 16 let the per-length caches be reused.
         smoothed = int(np.sqrt(self.length * proposal)) // 16 * 16
         self.length = min(max(smoothed, self.min_length), self.max_length)
-
-
-def dense_rows(X, positions, *, transposed=False):
-    """``X[positions]`` as a dense array, for a dense or a canonical CSR ``X``.
-
-    A handful of CSR rows gathered straight from ``indptr``/``indices``/
-    ``data``: scipy's own row indexing has a large fixed cost per call.
-    ``transposed=True`` returns the C-contiguous ``(n_features, n_rows)``
-    transpose, ready for a sparse-times-dense product.
-    """
-    if not sp.issparse(X):
-        rows = X[positions]
-        return np.ascontiguousarray(rows.T) if transposed else rows
-    starts, ends = X.indptr[positions], X.indptr[positions + 1]
-    counts = ends - starts
-    shape = (positions.shape[0], X.shape[1])
-    out = np.zeros(shape[::-1] if transposed else shape, dtype=X.dtype)
-    total = int(counts.sum())
-    if total:
-        row_of = np.repeat(np.arange(positions.shape[0]), counts)
-        first = np.repeat(starts - (np.cumsum(counts) - counts), counts)
-        entries = first + np.arange(total)
-        if transposed:
-            out[X.indices[entries], row_of] = X.data[entries]
-        else:
-            out[row_of, X.indices[entries]] = X.data[entries]
-    return out
 
 
 def _dot(a, b):
@@ -207,45 +181,6 @@ class _Profiles:
         return scale, offset
 
 
-# Sparse windows with few features are converted to dense arrays (at most
-# this many entries); wide sparse data stays sparse (dense rows would cost
-# O(n_features) per product instead of O(nnz)).
-_DENSIFY_LIMIT = 1 << 18
-_DENSIFY_MAX_FEATURES = 256
-
-
-class _Window:
-    """The samples of one window."""
-
-    def __init__(self, X, idx, buffer=None):
-        self.length = idx.shape[0]
-        if sp.issparse(X):
-            self.X = X[idx]
-            dense_size = self.length * X.shape[1]
-            if X.shape[1] <= _DENSIFY_MAX_FEATURES and dense_size <= _DENSIFY_LIMIT:
-                # Small windows are faster dense: scipy's per-call overhead
-                # would dominate every product of the rounds.
-                self.X = self.X.toarray()
-        else:
-            # One reused buffer avoids page faults per window; mode="clip" (the
-            # indices are valid) lets numpy write straight into it.
-            self.X = np.take(X, idx, axis=0, out=buffer[: self.length], mode="clip")
-
-    def squared_norms(self, positions):
-        """``||x_k||^2`` of the window samples at ``positions``."""
-        rows = dense_rows(self.X, positions)
-        return np.einsum("ij,ij->i", rows, rows)
-
-
-def default_max_length(X):
-    """Longest window: sparse windows stay small enough to be densified."""
-    if not sp.issparse(X):
-        return 4096
-    if X.shape[1] <= _DENSIFY_MAX_FEATURES:
-        return int(min(_DENSIFY_LIMIT // max(X.shape[1], 1), 4096))
-    return 4096
-
-
 def perceptron_epoch(
     X,
     order,
@@ -317,7 +252,7 @@ def perceptron_epoch(
     if not sp.issparse(X):
         buffer = np.empty((min(sizer.max_length, order.shape[0]), X.shape[1]), X.dtype)
     start, n_visits = 0, order.shape[0]
-    quiet = _QuietStretch.maybe(X, coef, sizer, l1, remaining=n_visits)
+    quiet = QuietStretch.maybe(X, coef, sizer, l1, remaining=n_visits)
     while start < n_visits:
         if quiet is not None:
             visits, quiet_objective = quiet.skip(
@@ -329,7 +264,7 @@ def perceptron_epoch(
             if start == n_visits:
                 break
         idx = order[start : start + sizer.length]
-        window = _Window(X, idx, buffer)
+        window = Window(X, idx, buffer)
         decisions = _start_decisions(window, coef, intercept, powers)
         # Several problems make most positions mistakes somewhere: one Gram
         # product per short window beats gathering rows every round.
@@ -342,7 +277,7 @@ def perceptron_epoch(
         loss += window_loss
         objective += window_loss
         if penalty is not None:
-            objective += _penalty_sum(
+            objective += penalty_sum(
                 penalty,
                 window,
                 coef,
@@ -358,51 +293,8 @@ def perceptron_epoch(
         sizer.update(n_rounds, window.length)
         start += window.length
         if n_rounds <= 2:
-            quiet = _QuietStretch.maybe(X, coef, sizer, l1, n_visits - start, n_visits)
+            quiet = QuietStretch.maybe(X, coef, sizer, l1, n_visits - start, n_visits)
     return loss, objective
-
-
-class _QuietStretch:
-    """Skip the samples before the next mistake without gathering their rows.
-
-    Late in training on (nearly) separable data most samples are classified
-    correctly.  Their decisions under the current weights come from one
-    product over the unpermuted data (streaming BLAS), read in visiting
-    order; everything before the first mistake needs no update, only the L2
-    shrinkage and its share of the objective.  The product is worth its
-    cost only when mistakes are rare (long windows) and much of the epoch
-    remains, and not with the per-window L1 truncation.
-    """
-
-    def __init__(self, X, coef):
-        self.decisions = X @ coef.T  # (n_samples, n_problems)
-
-    @classmethod
-    def maybe(cls, X, coef, sizer, l1, remaining, n_visits=None):
-        rare_mistakes = sizer.length >= sizer.max_length // 4
-        enough_left = n_visits is None or remaining >= n_visits // 4
-        if sp.issparse(X) or l1 is not None or not (rare_mistakes and enough_left):
-            return None
-        return cls(X, coef)
-
-    def skip(self, rest, coef, intercept, y_sign, shrink, penalty, step):
-        """Advance over the quiet prefix of ``rest``; return its length, objective."""
-        decisions = self.decisions[rest].T
-        powers = shrink ** np.arange(rest.shape[0]) if shrink != 1.0 else None
-        if powers is not None:
-            decisions = decisions * powers
-        decisions += intercept[:, None]
-        mistaken = (y_sign[:, rest] * decisions <= 0).any(axis=0)
-        visits = int(mistaken.argmax()) if mistaken.any() else rest.shape[0]
-        objective = np.zeros(coef.shape[0])
-        if penalty is not None and visits:
-            none = np.zeros((coef.shape[0], visits), dtype=coef.dtype)
-            objective += _penalty_sum(
-                penalty, None, coef, intercept, none, none, shrink, step
-            )
-        if powers is not None and visits:
-            coef *= shrink**visits
-        return visits, objective
 
 
 def _start_decisions(window, coef, intercept, powers):
@@ -415,15 +307,6 @@ def _start_decisions(window, coef, intercept, powers):
         decisions *= powers[: window.length]  # L2 shrinkage between samples
     decisions += intercept[:, None]
     return decisions
-
-
-def _penalty_sum(penalty, window, coef, intercept, updates, visited, shrink, step):
-    """The penalty term of the objective, summed over the window's visits."""
-    alpha, l1_ratio = penalty
-    sq = sum_sq_norms(window, coef, intercept, updates, visited, shrink, step)
-    # The L1 part is applied per window (see L1Truncation): use its norm there.
-    l1_norm = np.abs(coef).sum(axis=1) * updates.shape[1]
-    return alpha * ((1.0 - l1_ratio) * 0.5 * sq + l1_ratio * l1_norm)
 
 
 def _apply_updates(X_window, updates, coef, intercept, intercept_step, powers):

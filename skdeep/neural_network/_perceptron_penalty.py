@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["L1Truncation", "sum_sq_norms"]
+__all__ = ["L1Truncation", "penalty_sum", "sum_sq_norms"]
 
 
 class L1Truncation:
@@ -73,3 +73,12 @@ def sum_sq_norms(window, coef, intercept, updates, decisions, shrink, intercept_
         jump = 2.0 * shrink * u * w_dot_x + u**2 * window.squared_norms(touched)
         total += jump @ geometric[length - 1 - touched]
     return total
+
+
+def penalty_sum(penalty, window, coef, intercept, updates, visited, shrink, step):
+    """The penalty term of the objective, summed over the window's visits."""
+    alpha, l1_ratio = penalty
+    sq = sum_sq_norms(window, coef, intercept, updates, visited, shrink, step)
+    # The L1 part is applied per window (see L1Truncation): use its norm there.
+    l1_norm = np.abs(coef).sum(axis=1) * updates.shape[1]
+    return alpha * ((1.0 - l1_ratio) * 0.5 * sq + l1_ratio * l1_norm)

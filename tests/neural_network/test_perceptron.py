@@ -393,7 +393,7 @@ def test_kernel_single_problem_guarded_rounds():
 
 
 def test_sparse_duplicates_and_row_gather():
-    from skdeep.neural_network._perceptron_kernel import dense_rows
+    from skdeep.neural_network._perceptron_data import dense_rows
 
     X = sp.random(40, 30, density=0.2, format="csr", random_state=0)
     positions = np.array([3, 0, 39, 7, 7])

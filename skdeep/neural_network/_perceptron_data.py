@@ -1,0 +1,126 @@
+"""Access to the samples of the exact perceptron kernel.
+
+* :class:`Window`: the rows of one window (gathered into a reused buffer;
+  small sparse windows densified).
+* :func:`dense_rows`: a few rows as a dense array, straight from CSR arrays.
+* :class:`QuietStretch`: decisions read from one product over the unpermuted
+  data, to skip the samples before the next mistake without gathering rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._perceptron_penalty import penalty_sum
+
+__all__ = ["QuietStretch", "Window", "default_max_length", "dense_rows"]
+
+
+def dense_rows(X, positions, *, transposed=False):
+    """``X[positions]`` as a dense array, for a dense or a canonical CSR ``X``.
+
+    A handful of CSR rows gathered straight from ``indptr``/``indices``/
+    ``data``: scipy's own row indexing has a large fixed cost per call.
+    ``transposed=True`` returns the C-contiguous ``(n_features, n_rows)``
+    transpose, ready for a sparse-times-dense product.
+    """
+    if not sp.issparse(X):
+        rows = X[positions]
+        return np.ascontiguousarray(rows.T) if transposed else rows
+    starts, ends = X.indptr[positions], X.indptr[positions + 1]
+    counts = ends - starts
+    shape = (positions.shape[0], X.shape[1])
+    out = np.zeros(shape[::-1] if transposed else shape, dtype=X.dtype)
+    total = int(counts.sum())
+    if total:
+        row_of = np.repeat(np.arange(positions.shape[0]), counts)
+        first = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+        entries = first + np.arange(total)
+        if transposed:
+            out[X.indices[entries], row_of] = X.data[entries]
+        else:
+            out[row_of, X.indices[entries]] = X.data[entries]
+    return out
+
+
+# Sparse windows with few features are converted to dense arrays (at most
+# this many entries); wide sparse data stays sparse (dense rows would cost
+# O(n_features) per product instead of O(nnz)).
+_DENSIFY_LIMIT = 1 << 18
+_DENSIFY_MAX_FEATURES = 256
+
+
+class Window:
+    """The samples of one window."""
+
+    def __init__(self, X, idx, buffer=None):
+        self.length = idx.shape[0]
+        if sp.issparse(X):
+            self.X = X[idx]
+            dense_size = self.length * X.shape[1]
+            if X.shape[1] <= _DENSIFY_MAX_FEATURES and dense_size <= _DENSIFY_LIMIT:
+                # Small windows are faster dense: scipy's per-call overhead
+                # would dominate every product of the rounds.
+                self.X = self.X.toarray()
+        else:
+            # One reused buffer avoids page faults per window; mode="clip" (the
+            # indices are valid) lets numpy write straight into it.
+            self.X = np.take(X, idx, axis=0, out=buffer[: self.length], mode="clip")
+
+    def squared_norms(self, positions):
+        """``||x_k||^2`` of the window samples at ``positions``."""
+        rows = dense_rows(self.X, positions)
+        return np.einsum("ij,ij->i", rows, rows)
+
+
+def default_max_length(X):
+    """Longest window: sparse windows stay small enough to be densified."""
+    if not sp.issparse(X):
+        return 4096
+    if X.shape[1] <= _DENSIFY_MAX_FEATURES:
+        return int(min(_DENSIFY_LIMIT // max(X.shape[1], 1), 4096))
+    return 4096
+
+
+class QuietStretch:
+    """Skip the samples before the next mistake without gathering their rows.
+
+    Late in training on (nearly) separable data most samples are classified
+    correctly.  Their decisions under the current weights come from one
+    product over the unpermuted data (streaming BLAS), read in visiting
+    order; everything before the first mistake needs no update, only the L2
+    shrinkage and its share of the objective.  The product is worth its
+    cost only when mistakes are rare (long windows) and much of the epoch
+    remains, and not with the per-window L1 truncation.
+    """
+
+    def __init__(self, X, coef):
+        self.decisions = X @ coef.T  # (n_samples, n_problems)
+
+    @classmethod
+    def maybe(cls, X, coef, sizer, l1, remaining, n_visits=None):
+        rare_mistakes = sizer.length >= sizer.max_length // 4
+        enough_left = n_visits is None or remaining >= n_visits // 4
+        if sp.issparse(X) or l1 is not None or not (rare_mistakes and enough_left):
+            return None
+        return cls(X, coef)
+
+    def skip(self, rest, coef, intercept, y_sign, shrink, penalty, step):
+        """Advance over the quiet prefix of ``rest``; return its length, objective."""
+        decisions = self.decisions[rest].T
+        powers = shrink ** np.arange(rest.shape[0]) if shrink != 1.0 else None
+        if powers is not None:
+            decisions = decisions * powers
+        decisions += intercept[:, None]
+        mistaken = (y_sign[:, rest] * decisions <= 0).any(axis=0)
+        visits = int(mistaken.argmax()) if mistaken.any() else rest.shape[0]
+        objective = np.zeros(coef.shape[0])
+        if penalty is not None and visits:
+            none = np.zeros((coef.shape[0], visits), dtype=coef.dtype)
+            objective += penalty_sum(
+                penalty, None, coef, intercept, none, none, shrink, step
+            )
+        if powers is not None and visits:
+            coef *= shrink**visits
+        return visits, objective
