@@ -140,3 +140,20 @@ def test_failed_refit_with_other_width_keeps_input_metadata():
         ipca.fit(wide)
     assert ipca.n_features_in_ == 12
     assert ipca.transform(X).shape == (400, 3)
+
+
+def test_fit_on_memmap_never_holds_the_whole_array(tmp_path):
+    import tracemalloc
+
+    shape = (20_000, 50)  # 8 MB on disk
+    mm = np.memmap(tmp_path / "big.dat", dtype=np.float64, mode="w+", shape=shape)
+    mm[:] = np.random.default_rng(0).standard_normal(shape)
+    mm.flush()
+    readonly = np.memmap(tmp_path / "big.dat", dtype=np.float64, mode="r", shape=shape)
+    tracemalloc.start()
+    try:
+        IncrementalPCA(5, batch_size=500).fit(readonly)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2_000_000  # a few batches, far below the 8 MB array
