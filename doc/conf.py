@@ -31,6 +31,10 @@ templates_path = ["_templates"]
 exclude_patterns = ["_build"]
 html_theme = "alabaster"
 
+# benchmarks.rst links to the measured figures; publish them next to it.
+_RESULTS = os.path.join(os.path.dirname(__file__), "..", "benchmarks", "RESULTS.md")
+html_extra_path = [_RESULTS] if os.path.exists(_RESULTS) else []
+
 # One page per public object, generated from the autosummary tables of
 # api.rst into doc/generated/ (ignored by git: rebuilt on every build).
 autosummary_generate = True
