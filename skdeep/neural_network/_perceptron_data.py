@@ -16,6 +16,10 @@ from ._perceptron_penalty import penalty_sum
 
 __all__ = ["QuietStretch", "Window", "default_max_length", "dense_rows"]
 
+# A quiet stretch is attempted when fewer mistakes than this are expected in
+# the rest of the epoch (the product is wasted when one comes soon).
+QUIET_MAX_EXPECTED_MISTAKES = 0.1
+
 
 def dense_rows(X, positions, *, transposed=False):
     """``X[positions]`` as a dense array, for a dense or a canonical CSR ``X``.
@@ -91,18 +95,22 @@ class QuietStretch:
     product over the unpermuted data (streaming BLAS), read in visiting
     order; everything before the first mistake needs no update, only the L2
     shrinkage and its share of the objective.  The product is worth its
-    cost only when mistakes are rare (long windows) and much of the epoch
-    remains, and not with the per-window L1 truncation.
+    cost only when the rest of the epoch probably holds no mistake, and not
+    with the per-window L1 truncation.
     """
 
     def __init__(self, X, coef):
         self.decisions = X @ coef.T  # (n_samples, n_problems)
 
     @classmethod
-    def maybe(cls, X, coef, sizer, l1, remaining, n_visits=None):
-        rare_mistakes = sizer.length >= sizer.max_length // 4
-        enough_left = n_visits is None or remaining >= n_visits // 4
-        if sp.issparse(X) or l1 is not None or not (rare_mistakes and enough_left):
+    def maybe(cls, X, coef, sizer, l1, remaining):
+        """A new stretch if it is expected to pay off, else None."""
+        if sp.issparse(X) or l1 is not None or remaining < sizer.max_length:
+            return None
+        # The product costs about as much as gathering most of the rows, so
+        # it pays only if the rest of the epoch likely holds no mistake.
+        rate = getattr(sizer, "mistake_rate", None)
+        if rate is None or rate * remaining > QUIET_MAX_EXPECTED_MISTAKES:
             return None
         return cls(X, coef)
 

@@ -70,6 +70,17 @@ class WindowSizer:
             cache[key] = _Profiles(self.max_length, shrink, intercept_step, dtype)
         return cache[key]
 
+    def record_mistakes(self, n_mistakes, n_samples):
+        """Track the recent mistake rate of the worst problem.
+
+        Counts decay over about 50000 samples; half a mistake is added as a
+        prior so that a few quiet windows do not make the rate zero.
+        """
+        keep = np.exp(-n_samples / 50000.0)
+        self.mistakes_seen = keep * getattr(self, "mistakes_seen", 0.0) + n_mistakes
+        self.samples_seen = keep * getattr(self, "samples_seen", 0.0) + n_samples
+        self.mistake_rate = (self.mistakes_seen + 0.5) / (self.samples_seen + 1.0)
+
     def update(self, n_rounds, window_length):
         """Resize after a window of ``window_length`` samples took ``n_rounds``."""
         proposal = window_length * self.target_rounds / max(n_rounds, 1)
@@ -252,13 +263,14 @@ def perceptron_epoch(
     if not sp.issparse(X):
         buffer = np.empty((min(sizer.max_length, order.shape[0]), X.shape[1]), X.dtype)
     start, n_visits = 0, order.shape[0]
-    quiet = QuietStretch.maybe(X, coef, sizer, l1, remaining=n_visits)
+    quiet = QuietStretch.maybe(X, coef, sizer, l1, n_visits)
     while start < n_visits:
         if quiet is not None:
             visits, quiet_objective = quiet.skip(
                 order[start:], coef, intercept, y_sign, shrink, penalty, intercept_step
             )
             objective += quiet_objective
+            sizer.record_mistakes(0, visits)
             start += visits
             quiet = None
             if start == n_visits:
@@ -291,9 +303,9 @@ def perceptron_epoch(
         if l1 is not None:
             l1.apply(coef, window.length)
         sizer.update(n_rounds, window.length)
+        sizer.record_mistakes(np.count_nonzero(updates, axis=1).max(), window.length)
         start += window.length
-        if n_rounds <= 2:
-            quiet = QuietStretch.maybe(X, coef, sizer, l1, n_visits - start, n_visits)
+        quiet = QuietStretch.maybe(X, coef, sizer, l1, n_visits - start)
     return loss, objective
 
 

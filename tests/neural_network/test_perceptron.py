@@ -412,3 +412,45 @@ def test_sparse_duplicates_and_row_gather():
     dense = Perceptron(**params).fit(raw.toarray(), y)
     assert np.any(ours.coef_ != 0)
     assert_allclose(ours.coef_, dense.coef_)
+
+
+def test_quiet_stretches_keep_the_kernel_exact(monkeypatch):
+    import skdeep.neural_network._perceptron_data as data
+
+    created = []
+    original = data.QuietStretch.__init__
+
+    def counting(self, X, coef):
+        created.append(1)
+        original(self, X, coef)
+
+    monkeypatch.setattr(data.QuietStretch, "__init__", counting)
+    # Attempt the fast path eagerly, so that both outcomes (a mistake ends the
+    # stretch, or the epoch does) are exercised.
+    monkeypatch.setattr(data, "QUIET_MAX_EXPECTED_MISTAKES", 100.0)
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(1500, 3))
+    score = X @ [1.0, -2.0, 0.5]
+    X, score = X[np.abs(score) > 0.5], score[np.abs(score) > 0.5]
+    y_sign = np.where(score > 0, 1.0, -1.0)
+    coef, intercept = np.zeros((1, 3)), np.zeros(1)
+    sizer = WindowSizer(length=32, min_length=16, max_length=64)
+    n = X.shape[0]
+    orders = [rng.permutation(n) for _ in range(12)]
+    for order in orders:
+        perceptron_epoch(
+            X, order, coef, intercept, y_sign[None], 0.7 * y_sign[None],
+            shrink=0.9999, sizer=sizer,
+        )  # fmt: skip
+    assert created  # the fast path was taken
+    # Replay the per-sample rule over the same visiting orders.
+    w, b = np.zeros(3), 0.0
+    for order in orders:
+        for x_i, y_i in zip(X[order], y_sign[order]):
+            margin = y_i * (w @ x_i + b)
+            w *= 0.9999
+            if margin <= 0:
+                w += 0.7 * y_i * x_i
+                b += 0.7 * y_i
+    assert_allclose(coef[0], w, atol=1e-10)
+    assert_allclose(intercept[0], b, atol=1e-10)
