@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._optimizer_base import Optimizer
+from ._optimizer_base import Optimizer, moving_average, normalized_step
 from .optimizers import Adam
 
 __all__ = ["Adagrad", "Adadelta", "RMSprop", "Adamax", "Nadam", "AdamW"]
 
 
-class Adagrad(Optimizer):
+class _RMSNormalized(Optimizer):
+    """Base of the rules stepping ``lr g / (sqrt(s) + eps)`` for a running ``s``."""
+
+    def _rms_step(self, index, param, grad, mean_square):
+        scratch = self._slot(index, "scratch", param.value)
+        normalized_step(
+            param.value, self.learning_rate, grad, mean_square, self.epsilon, scratch
+        )
+
+
+class Adagrad(_RMSNormalized):
     """Adagrad: ``s += g^2; p -= lr g / (sqrt(s) + eps)``.
 
     Each coordinate's step shrinks with its accumulated squared gradient, so
@@ -42,17 +52,14 @@ class Adagrad(Optimizer):
         self.epsilon = epsilon
 
     def _update(self, index, param, grad):
-        slots = self.slots.setdefault(index, {})
-        if "accumulator" not in slots:
-            slots["accumulator"] = np.full_like(
-                param.value, self.initial_accumulator_value
-            )
-        accumulator = slots["accumulator"]
+        accumulator = self._slot(
+            index, "accumulator", param.value, fill=self.initial_accumulator_value
+        )
         accumulator += grad * grad
-        param.value -= self.learning_rate * grad / (np.sqrt(accumulator) + self.epsilon)
+        self._rms_step(index, param, grad, accumulator)
 
 
-class RMSprop(Optimizer):
+class RMSprop(_RMSNormalized):
     """RMSprop: ``s = rho s + (1 - rho) g^2; p -= lr g / (sqrt(s) + eps)``.
 
     Adagrad with a leaking accumulator, so the step size does not decay to 0.
@@ -82,9 +89,8 @@ class RMSprop(Optimizer):
 
     def _update(self, index, param, grad):
         mean_square = self._slot(index, "mean_square", param.value)
-        mean_square *= self.rho
-        mean_square += (1 - self.rho) * grad * grad
-        param.value -= self.learning_rate * grad / (np.sqrt(mean_square) + self.epsilon)
+        moving_average(mean_square, grad * grad, self.rho)
+        self._rms_step(index, param, grad, mean_square)
 
 
 class Adadelta(Optimizer):
@@ -120,12 +126,10 @@ class Adadelta(Optimizer):
     def _update(self, index, param, grad):
         grad_sq = self._slot(index, "grad_sq", param.value)
         delta_sq = self._slot(index, "delta_sq", param.value)
-        grad_sq *= self.rho
-        grad_sq += (1 - self.rho) * grad * grad
+        moving_average(grad_sq, grad * grad, self.rho)
         delta = np.sqrt(delta_sq + self.epsilon) / np.sqrt(grad_sq + self.epsilon)
         delta *= grad
-        delta_sq *= self.rho
-        delta_sq += (1 - self.rho) * delta * delta
+        moving_average(delta_sq, delta * delta, self.rho)
         param.value -= self.learning_rate * delta
 
 
@@ -160,8 +164,7 @@ class Adamax(Adam):
     def _update(self, index, param, grad):
         m = self._slot(index, "m", param.value)
         u = self._slot(index, "u", param.value)
-        m *= self.beta_1
-        m += (1 - self.beta_1) * grad
+        moving_average(m, grad, self.beta_1)
         u *= self.beta_2
         np.maximum(u, np.abs(grad), out=u)
         rate = self.learning_rate / (1 - self.beta_1 ** (self.iterations + 1))
@@ -198,13 +201,14 @@ class Nadam(Adam):
         super().__init__(learning_rate, beta_1, beta_2, epsilon, **base)
 
     def _update(self, index, param, grad):
-        m, v, _ = self._moments(index, param, grad)
+        m, v, scratch = self._moments(index, param, grad)
         t = self.iterations + 1
         b1, b2 = self.beta_1, self.beta_2
         m_hat = (b1 / (1 - b1 ** (t + 1))) * m + ((1 - b1) / (1 - b1**t)) * grad
-        denominator = np.sqrt(v / (1 - b2**t))
-        denominator += self.epsilon
-        param.value -= self.learning_rate * m_hat / denominator
+        v_hat = v / (1 - b2**t)
+        normalized_step(
+            param.value, self.learning_rate, m_hat, v_hat, self.epsilon, scratch
+        )
 
 
 class AdamW(Adam):

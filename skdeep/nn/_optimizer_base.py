@@ -26,6 +26,24 @@ def axpy(a, x, y):
     return y
 
 
+def moving_average(average, value, decay):
+    """In place ``average = decay * average + (1 - decay) * value``."""
+    average *= decay
+    return axpy(1 - decay, value, average)
+
+
+def normalized_step(target, rate, direction, mean_square, epsilon, scratch):
+    """In place ``target -= rate * direction / (sqrt(mean_square) + epsilon)``.
+
+    The one RMS-normalised step of Adagrad, RMSprop and the Adam family;
+    ``scratch`` (same shape, may alias ``mean_square``) avoids allocating.
+    """
+    np.sqrt(mean_square, out=scratch)
+    scratch += epsilon
+    np.divide(direction, scratch, out=scratch)
+    return axpy(-rate, scratch, target)
+
+
 def penalty_value(parameters, *, l2=0.0, l1=0.0, n_samples=1.0):
     """L2/L1 penalty of the regularised parameters.
 
@@ -187,12 +205,12 @@ class Optimizer:
     def _update(self, index, param, grad):
         raise NotImplementedError
 
-    def _slot(self, index, name, like):
-        """Per-parameter buffer ``name``, created as zeros on first use."""
+    def _slot(self, index, name, like, fill=0.0):
+        """Per-parameter buffer ``name``, created filled with ``fill`` on first use."""
         slots = self.slots.setdefault(index, {})
         buffer = slots.get(name)
         if buffer is None or buffer.shape != like.shape:
-            buffer = slots[name] = np.zeros_like(like)
+            buffer = slots[name] = np.full_like(like, fill)
         return buffer
 
     def _clip(self, parameters):

@@ -15,7 +15,8 @@ from ._optimizer_base import (
     Optimizer,
     add_penalty_gradient,
     apply_max_norm,
-    axpy,
+    moving_average,
+    normalized_step,
     penalty_value,
 )
 
@@ -118,19 +119,15 @@ class Adam(Optimizer):
         m = self._slot(index, "m", param.value)
         v = self._slot(index, "v", param.value)
         scratch = self._slot(index, "scratch", param.value)
-        m *= self.beta_1
-        axpy(1 - self.beta_1, grad, m)
+        moving_average(m, grad, self.beta_1)
         np.multiply(grad, grad, out=scratch)
-        v *= self.beta_2
-        axpy(1 - self.beta_2, scratch, v)
+        moving_average(v, scratch, self.beta_2)
         return m, v, scratch
 
     def _update(self, index, param, grad):
         m, v, scratch = self._moments(index, param, grad)
-        np.sqrt(v, out=scratch)
-        scratch += self.epsilon
-        np.divide(m, scratch, out=scratch)
-        axpy(-self._bias_corrected_rate(), scratch, param.value)
+        rate = self._bias_corrected_rate()
+        normalized_step(param.value, rate, m, v, self.epsilon, scratch)
 
 
 def get_optimizer(name, **kwargs):
