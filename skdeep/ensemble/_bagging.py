@@ -12,7 +12,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
 from ._bagging_base import _BaseBagging
-from ._bagging_members import member_votes, sum_log_proba, sum_method, sum_votes
+from ._bagging_members import member_votes, sum_log_proba, sum_votes
 from ._bagging_oob import classification_oob, regression_oob
 
 __all__ = ["BaggingClassifier", "BaggingRegressor"]
@@ -198,14 +198,7 @@ class BaggingClassifier(ClassifierMixin, _BaseBagging):
         -------
         score : ndarray of shape (n_samples,) or (n_samples, n_classes)
         """
-        routed = self._routed_predict_params("decision_function", params)
-        X = self._check_predict_X(X)
-        work = partial(
-            sum_method,
-            method="decision_function",
-            params=routed.get("decision_function", {}),
-        )
-        return self._predict_chunks(X, work) / len(self.estimators_)
+        return self._mean_member_output("decision_function", X, params)
 
     def transform(self, X):
         """Member predictions: each member's class-probability vote.
@@ -220,12 +213,8 @@ class BaggingClassifier(ClassifierMixin, _BaseBagging):
             Block ``i`` holds member ``i``'s ``predict_proba`` (one-hot vote
             for members without it), columns in ``classes_`` order.
         """
-        X = self._check_predict_X(X)
-        return np.hstack(
-            [
-                member_votes(member, X[:, cols], self.n_classes_, {})
-                for member, cols in zip(self.estimators_, self.estimators_features_)
-            ]
+        return self._stacked_member_outputs(
+            X, partial(member_votes, n_classes=self.n_classes_, params={})
         )
 
 
@@ -335,10 +324,7 @@ class BaggingRegressor(RegressorMixin, _BaseBagging):
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
-        routed = self._routed_predict_params("predict", params)
-        X = self._check_predict_X(X)
-        work = partial(sum_method, method="predict", params=routed.get("predict", {}))
-        return self._predict_chunks(X, work) / len(self.estimators_)
+        return self._mean_member_output("predict", X, params)
 
     def transform(self, X):
         """Member predictions, one column per member (and output).
@@ -351,9 +337,8 @@ class BaggingRegressor(RegressorMixin, _BaseBagging):
         -------
         predictions : ndarray of shape (n_samples, n_estimators * n_outputs)
         """
-        X = self._check_predict_X(X)
-        columns = [
-            np.reshape(member.predict(X[:, cols]), (X.shape[0], -1))
-            for member, cols in zip(self.estimators_, self.estimators_features_)
-        ]
-        return np.hstack(columns)
+        return self._stacked_member_outputs(X, _prediction_columns)
+
+
+def _prediction_columns(member, X):
+    return np.reshape(member.predict(X), (X.shape[0], -1))

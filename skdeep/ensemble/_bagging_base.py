@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import numbers
+from functools import partial
 from numbers import Integral
 from warnings import warn
 
@@ -34,9 +35,10 @@ from ..utils._param_validation import (
     fit_context,
 )
 from ..utils.validation import check_sample_weight
-from ._bagging_members import DrawPlan, build_members, draw_indices
+from ._bagging_members import DrawPlan, build_members, draw_indices, sum_method
 from ._base import (
     MAX_SEED,
+    FittedMembersMixin,
     keep_input_attributes_on_error,
     partition,
     raise_for_params,
@@ -71,7 +73,11 @@ def _wants_oob(oob_score):
 
 
 class _BaseBagging(
-    MetaEstimatorMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+    FittedMembersMixin,
+    MetaEstimatorMixin,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    BaseEstimator,
 ):
     """Shared fitting logic of the bagging classifier and regressor."""
 
@@ -263,18 +269,6 @@ class _BaseBagging(
             self._set_oob_score(X, y_fit)
         return self
 
-    def __len__(self):
-        """Number of fitted members."""
-        return len(self.estimators_)
-
-    def __getitem__(self, index):
-        """The ``index``-th fitted member."""
-        return self.estimators_[index]
-
-    def __iter__(self):
-        """Iterate over the fitted members."""
-        return iter(self.estimators_)
-
     def _get_estimators_indices(self):
         for seed in self._seeds:
             yield draw_indices(seed, self._plan, self._sample_weight)
@@ -307,6 +301,23 @@ class _BaseBagging(
             for i in range(n_chunks)
         )
         return combine(parts)
+
+    def _mean_member_output(self, method, X, params):
+        """Average of the members' ``method(X[:, features])`` (routed ``params``)."""
+        routed = self._routed_predict_params(method, params)
+        X = self._check_predict_X(X)
+        work = partial(sum_method, method=method, params=routed.get(method, {}))
+        return self._predict_chunks(X, work) / len(self.estimators_)
+
+    def _stacked_member_outputs(self, X, member_output):
+        """``member_output(member, X[:, features])`` of every member, side by side."""
+        X = self._check_predict_X(X)
+        return np.hstack(
+            [
+                member_output(member, X[:, cols])
+                for member, cols in zip(self.estimators_, self.estimators_features_)
+            ]
+        )
 
     def _check_predict_X(self, X):
         check_is_fitted(self)

@@ -15,8 +15,10 @@ from contextlib import contextmanager
 import numpy as np
 from joblib import effective_n_jobs
 from sklearn import get_config
+from sklearn.base import clone
 from sklearn.utils import Bunch, check_random_state
-from sklearn.utils.metadata_routing import process_routing
+from sklearn.utils.metadata_routing import MethodMapping, process_routing
+from sklearn.utils.parallel import Parallel, delayed
 
 MAX_SEED = np.iinfo(np.int32).max
 
@@ -201,6 +203,22 @@ def member_label(name, estimator):
     return f"member {name!r} ({type(estimator).__name__})"
 
 
+class FittedMembersMixin:
+    """``len``, indexing and iteration over the fitted ``estimators_``."""
+
+    def __len__(self):
+        """Number of fitted members."""
+        return len(self.estimators_)
+
+    def __getitem__(self, index):
+        """The ``index``-th fitted member."""
+        return self.estimators_[index]
+
+    def __iter__(self):
+        """Iterate over the fitted members."""
+        return iter(self.estimators_)
+
+
 class MemberListMixin:
     """``get_params``/``set_params`` for ensembles of named members.
 
@@ -291,6 +309,45 @@ class MemberListMixin:
             raise ValueError(
                 f"Estimator names must not contain __: got {with_dunder!r}"
             )
+
+    def _active_members(self):
+        """``(name, member)`` pairs of the members that are not dropped."""
+        names, members = self._members()
+        return [(n, m) for n, m in zip(names, members) if not _is_drop(m)]
+
+    def _fit_member_clones(self, active, X, y, routed, progress_title=None):
+        """Fit a clone of every active member in parallel (routed fit params)."""
+        return Parallel(n_jobs=self.n_jobs)(
+            delayed(fit_member)(
+                clone(member),
+                X,
+                y,
+                routed[name].get("fit", {}),
+                label=member_label(name, member),
+                progress=(
+                    (progress_title, f"({i} of {len(active)}) Processing {name}")
+                    if progress_title and self.verbose
+                    else None
+                ),
+            )
+            for i, (name, member) in enumerate(active, 1)
+        )
+
+    def _set_feature_names_from(self, fitted):
+        """``feature_names_in_`` of the last member that saw column names."""
+        names_in = [getattr(m, "feature_names_in_", None) for m in fitted]
+        names_in = [n for n in names_in if n is not None]
+        if names_in:
+            self.feature_names_in_ = names_in[-1]
+        elif "feature_names_in_" in vars(self):
+            del self.feature_names_in_
+
+    def _route_fit_to_members(self, router):
+        """Add a fit-to-fit route to every active member of ``router``."""
+        for name, member in self._active_members():
+            mapping = MethodMapping().add(caller="fit", callee="fit")
+            router.add(**{name: member}, method_mapping=mapping)
+        return router
 
     def _checked_members(self, default_members, kind_check=None, kind=""):
         """Validate ``estimators`` and return ``(names, members)``."""

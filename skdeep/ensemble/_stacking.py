@@ -20,14 +20,7 @@ __all__ = ["StackingClassifier", "StackingRegressor"]
 
 def _final_has(method):
     def check(self):
-        final = getattr(self, "final_estimator_", None)
-        if final is None:
-            final = (
-                self._default_final()
-                if self.final_estimator is None
-                else self.final_estimator
-            )
-        getattr(final, method)  # raises AttributeError if missing
+        getattr(self._current_final(), method)  # raises AttributeError if missing
         return True
 
     return check

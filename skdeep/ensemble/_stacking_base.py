@@ -34,7 +34,6 @@ from ._base import (
     fit_member,
     is_drop,
     member_input_tags,
-    member_label,
     route_params,
     routing_enabled,
 )
@@ -68,12 +67,19 @@ class _BaseStacking(MemberListMixin, TransformerMixin, BaseEstimator):
         "verbose": ["verbose"],
     }
 
+    def _given_final(self):
+        """``final_estimator`` as given, ``None`` resolved to the default."""
+        if self.final_estimator is None:
+            return self._default_final()
+        return self.final_estimator
+
+    def _current_final(self):
+        """The fitted final estimator when there is one, else the given one."""
+        final = getattr(self, "final_estimator_", None)
+        return self._given_final() if final is None else final
+
     def _final_template(self):
-        final = (
-            self._default_final()
-            if self.final_estimator is None
-            else self.final_estimator
-        )
+        final = self._given_final()
         kind_ok = is_classifier if is_classifier(self) else is_regressor
         if not kind_ok(final):
             kind = "classifier" if is_classifier(self) else "regressor"
@@ -88,14 +94,14 @@ class _BaseStacking(MemberListMixin, TransformerMixin, BaseEstimator):
     def _fit_stack(self, X, y, fit_params, binary=False):
         names, members = self._members()
         final = self._final_template()
-        active = [(n, m) for n, m in zip(names, members) if not is_drop(m)]
+        active = self._active_members()
         routed = route_params(self, "fit", [n for n, _ in active], fit_params)
         if self.cv == "prefit":
             for _, member in active:
                 check_is_fitted(member)
             fitted = [member for _, member in active]
         else:
-            fitted = self._fit_members_in_parallel(active, X, y, routed)
+            fitted = self._fit_member_clones(active, X, y, routed)
         methods = [
             response_method_name(n, m, self._resolved_stack_method()) for n, m in active
         ]
@@ -115,26 +121,6 @@ class _BaseStacking(MemberListMixin, TransformerMixin, BaseEstimator):
         self.stack_method_, self.final_estimator_ = methods, final
         self._n_feature_outs = widths
         return self
-
-    def _set_feature_names_from(self, fitted):
-        names_in = [getattr(m, "feature_names_in_", None) for m in fitted]
-        names_in = [n for n in names_in if n is not None]
-        if names_in:
-            self.feature_names_in_ = names_in[-1]
-        elif "feature_names_in_" in vars(self):
-            del self.feature_names_in_
-
-    def _fit_members_in_parallel(self, active, X, y, routed):
-        return Parallel(n_jobs=self.n_jobs)(
-            delayed(fit_member)(
-                clone(member),
-                X,
-                y,
-                routed[name].get("fit", {}),
-                label=member_label(name, member),
-            )
-            for name, member in active
-        )
 
     def _out_of_fold(self, active, methods, X, y, routed):
         """Cross-validated predictions of every member (same folds for all)."""
@@ -245,7 +231,7 @@ class _BaseStacking(MemberListMixin, TransformerMixin, BaseEstimator):
             self, input_features, generate_names=self.passthrough
         )
         prefix = type(self).__name__.lower()
-        names = [n for n, m in self._members_as_given() if not is_drop(m)]
+        names = [name for name, _ in self._active_members()]
         out = []
         for name, width in zip(names, self._n_feature_outs):
             if width == 1:
@@ -256,10 +242,6 @@ class _BaseStacking(MemberListMixin, TransformerMixin, BaseEstimator):
             return np.concatenate((np.asarray(out, dtype=object), input_features))
         return np.asarray(out, dtype=object)
 
-    def _members_as_given(self):
-        names, members = self._members()
-        return list(zip(names, members))
-
     def get_metadata_routing(self):
         """Route fit metadata to the members and predict metadata to the blender.
 
@@ -267,20 +249,9 @@ class _BaseStacking(MemberListMixin, TransformerMixin, BaseEstimator):
         -------
         routing : :class:`~sklearn.utils.metadata_routing.MetadataRouter`
         """
-        router = MetadataRouter(owner=self)
-        for name, member in self._members_as_given():
-            if not is_drop(member):
-                mapping = MethodMapping().add(caller="fit", callee="fit")
-                router.add(**{name: member}, method_mapping=mapping)
-        final = getattr(self, "final_estimator_", None)
-        if final is None:
-            final = (
-                self._default_final()
-                if self.final_estimator is None
-                else self.final_estimator
-            )
+        router = self._route_fit_to_members(MetadataRouter(owner=self))
         mapping = MethodMapping().add(caller="predict", callee="predict")
-        router.add(final_estimator_=final, method_mapping=mapping)
+        router.add(final_estimator_=self._current_final(), method_mapping=mapping)
         return router
 
     def __sklearn_tags__(self):

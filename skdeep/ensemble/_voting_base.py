@@ -8,7 +8,6 @@ import numpy as np
 from sklearn.base import (
     BaseEstimator,
     TransformerMixin,
-    clone,
     is_classifier,
     is_regressor,
 )
@@ -17,16 +16,13 @@ from sklearn.linear_model import Ridge
 from sklearn.naive_bayes import GaussianNB
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from sklearn.utils import Bunch
-from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
-from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.metadata_routing import MetadataRouter
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import (
     MemberListMixin,
-    fit_member,
     is_drop,
     member_input_tags,
-    member_label,
     route_params,
 )
 
@@ -82,33 +78,14 @@ class _BaseVoting(MemberListMixin, TransformerMixin, BaseEstimator):
                 "Number of `estimators` and weights must be equal; got "
                 f"{len(self.weights)} weights, {len(members)} estimators"
             )
-        active = [(n, m) for n, m in zip(names, members) if not is_drop(m)]
+        active = self._active_members()
         routed = route_params(self, "fit", [n for n, _ in active], fit_params)
-        fitted = Parallel(n_jobs=self.n_jobs)(
-            delayed(fit_member)(
-                clone(member),
-                X,
-                y,
-                routed[name].get("fit", {}),
-                label=member_label(name, member),
-                progress=(
-                    ("Voting", f"({i} of {len(active)}) Processing {name}")
-                    if self.verbose
-                    else None
-                ),
-            )
-            for i, (name, member) in enumerate(active, 1)
-        )
+        fitted = self._fit_member_clones(active, X, y, routed, "Voting")
         named = Bunch()
         remaining = iter(fitted)
         for name, member in zip(names, members):
             named[name] = member if is_drop(member) else next(remaining)
-        names_in = [getattr(m, "feature_names_in_", None) for m in fitted]
-        names_in = [n for n in names_in if n is not None]
-        if names_in:
-            self.feature_names_in_ = names_in[-1]
-        elif hasattr(self, "feature_names_in_"):
-            del self.feature_names_in_
+        self._set_feature_names_from(fitted)
         self.estimators_ = fitted
         self.named_estimators_ = named
         return self
@@ -135,17 +112,10 @@ class _BaseVoting(MemberListMixin, TransformerMixin, BaseEstimator):
         -------
         routing : :class:`~sklearn.utils.metadata_routing.MetadataRouter`
         """
-        router = MetadataRouter(owner=self)
-        names, members = self._members()
-        for name, member in zip(names, members):
-            if not is_drop(member):
-                mapping = MethodMapping().add(caller="fit", callee="fit")
-                router.add(**{name: member}, method_mapping=mapping)
-        return router
+        return self._route_fit_to_members(MetadataRouter(owner=self))
 
     def _active_names(self):
-        names, members = self._members()
-        return [n for n, m in zip(names, members) if not is_drop(m)]
+        return [name for name, _ in self._active_members()]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -26,6 +26,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..utils._param_validation import HasMethods, Interval, fit_context
 from ..utils.validation import check_sample_weight
 from ._base import (
+    FittedMembersMixin,
     keep_input_attributes_on_error,
     raise_for_unsupported_routing,
     set_random_states,
@@ -33,7 +34,11 @@ from ._base import (
 
 
 class _BaseWeightBoosting(
-    MetaEstimatorMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+    FittedMembersMixin,
+    MetaEstimatorMixin,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    BaseEstimator,
 ):
     """AdaBoost's outer loop; subclasses implement one boosting round."""
 
@@ -147,18 +152,6 @@ class _BaseWeightBoosting(
             if iboost < self.n_estimators - 1:
                 sample_weight = sample_weight / total
         return members, weights, errors, extra
-
-    def __len__(self):
-        """Number of fitted members."""
-        return len(self.estimators_)
-
-    def __getitem__(self, index):
-        """The ``index``-th fitted member."""
-        return self.estimators_[index]
-
-    def __iter__(self):
-        """Iterate over the fitted members."""
-        return iter(self.estimators_)
 
     def _member_label(self, iboost, member):
         return f"boosting round {iboost} member ({type(member).__name__})"
