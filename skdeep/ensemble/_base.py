@@ -16,9 +16,11 @@ import numpy as np
 from joblib import effective_n_jobs
 from sklearn import get_config
 from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils.metadata_routing import MethodMapping, process_routing
 from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import check_is_fitted
 
 MAX_SEED = np.iinfo(np.int32).max
 
@@ -341,6 +343,14 @@ class MemberListMixin:
             self.feature_names_in_ = names_in[-1]
         elif "feature_names_in_" in vars(self):
             del self.feature_names_in_
+
+    def _first_member_n_features_in(self, unfitted_message):
+        """``n_features_in_`` of the first fitted member; unfitted: AttributeError."""
+        try:
+            check_is_fitted(self)
+        except NotFittedError as exc:
+            raise AttributeError(unfitted_message.format(type(self).__name__)) from exc
+        return self.estimators_[0].n_features_in_
 
     def _route_fit_to_members(self, router):
         """Add a fit-to-fit route to every active member of ``router``."""

@@ -20,7 +20,6 @@ from sklearn.base import (
     is_classifier,
     is_regressor,
 )
-from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import check_cv, cross_val_predict
 from sklearn.utils import Bunch
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
@@ -168,13 +167,9 @@ class _BaseStacking(MemberListMixin, TransformerMixin, BaseEstimator):
     @property
     def n_features_in_(self):
         """Number of features seen during fit (from the first member)."""
-        try:
-            check_is_fitted(self)
-        except NotFittedError as exc:
-            raise AttributeError(
-                f"{type(self).__name__} object has no attribute n_features_in_"
-            ) from exc
-        return self.estimators_[0].n_features_in_
+        return self._first_member_n_features_in(
+            "{} object has no attribute n_features_in_"
+        )
 
     def transform(self, X):
         """Member outputs, as fed to the final estimator.

@@ -11,13 +11,11 @@ from sklearn.base import (
     is_classifier,
     is_regressor,
 )
-from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import Ridge
 from sklearn.naive_bayes import GaussianNB
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from sklearn.utils import Bunch
 from sklearn.utils.metadata_routing import MetadataRouter
-from sklearn.utils.validation import check_is_fitted
 
 from ._base import (
     MemberListMixin,
@@ -97,13 +95,9 @@ class _BaseVoting(MemberListMixin, TransformerMixin, BaseEstimator):
     @property
     def n_features_in_(self):
         """Number of features seen during fit (from the first member)."""
-        try:
-            check_is_fitted(self)
-        except NotFittedError as exc:
-            raise AttributeError(
-                f"{type(self).__name__} object has no n_features_in_ attribute."
-            ) from exc
-        return self.estimators_[0].n_features_in_
+        return self._first_member_n_features_in(
+            "{} object has no n_features_in_ attribute."
+        )
 
     def get_metadata_routing(self):
         """Route fit metadata (e.g. ``sample_weight``) to every member's ``fit``.
