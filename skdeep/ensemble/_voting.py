@@ -15,7 +15,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ..utils._param_validation import StrOptions, fit_context
-from ._base import check_feature_names_in, raise_for_params
+from ._base import raise_for_params
 from ._voting_base import _BaseVoting
 
 __all__ = ["VotingClassifier", "VotingRegressor"]
@@ -226,15 +226,8 @@ class VotingClassifier(ClassifierMixin, _BaseVoting):
                 "get_feature_names_out is not supported when `voting='soft'` and "
                 "`flatten_transform=False`"
             )
-        check_feature_names_in(self, input_features)
-        prefix = type(self).__name__.lower()
-        names = self._active_names()
-        if self.voting == "hard":
-            return np.asarray([f"{prefix}_{n}" for n in names], dtype=object)
-        n_classes = len(self.classes_)
-        return np.asarray(
-            [f"{prefix}_{n}{i}" for n in names for i in range(n_classes)], dtype=object
-        )
+        suffixes = ("",) if self.voting == "hard" else range(len(self.classes_))
+        return self._prefixed_member_names(input_features, suffixes)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -353,6 +346,4 @@ class VotingRegressor(RegressorMixin, _BaseVoting):
         names : ndarray of str objects
         """
         check_is_fitted(self, "n_features_in_")
-        check_feature_names_in(self, input_features)
-        prefix = type(self).__name__.lower()
-        return np.asarray([f"{prefix}_{n}" for n in self._active_names()], dtype=object)
+        return self._prefixed_member_names(input_features)

@@ -19,6 +19,7 @@ from sklearn.utils.metadata_routing import MetadataRouter
 
 from ._base import (
     MemberListMixin,
+    check_feature_names_in,
     is_drop,
     member_input_tags,
     route_params,
@@ -108,8 +109,16 @@ class _BaseVoting(MemberListMixin, TransformerMixin, BaseEstimator):
         """
         return self._route_fit_to_members(MetadataRouter(owner=self))
 
-    def _active_names(self):
-        return [name for name, _ in self._active_members()]
+    def _prefixed_member_names(self, input_features, suffixes=("",)):
+        """``<class>_<member><suffix>`` for every active member and suffix."""
+        check_feature_names_in(self, input_features)
+        prefix = type(self).__name__.lower()
+        names = [
+            f"{prefix}_{name}{suffix}"
+            for name, _ in self._active_members()
+            for suffix in suffixes
+        ]
+        return np.asarray(names, dtype=object)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
