@@ -454,3 +454,35 @@ def test_quiet_stretches_keep_the_kernel_exact(monkeypatch):
                 b += 0.7 * y_i
     assert_allclose(coef[0], w, atol=1e-10)
     assert_allclose(intercept[0], b, atol=1e-10)
+
+
+def test_stopped_classes_drop_out_exactly(monkeypatch):
+    # A one-vs-all class that meets its stopping rule leaves the shared
+    # windows; its weights and epoch count must be those of the same binary
+    # problem fitted alone (and the still-active classes must be unaffected).
+    import skdeep.neural_network._perceptron_fit as fit_module
+
+    X, y = make_classification(
+        300, 8, n_informative=6, n_classes=4, random_state=3, n_clusters_per_class=1
+    )
+    per_class = {}
+    original = fit_module.train_problems
+
+    def recording(*args, **kwargs):
+        n_iter = original(*args, **kwargs)
+        per_class[args[2].shape[0]] = n_iter.copy()
+        return n_iter
+
+    monkeypatch.setattr(fit_module, "train_problems", recording)
+    multi = Perceptron(shuffle=False, max_iter=60).fit(X, y)
+    n_iter = per_class[4]
+    assert n_iter.min() < n_iter.max()  # some classes really stopped early
+    assert multi.n_iter_ == n_iter.max()
+    for c in range(4):
+        alone = Perceptron(shuffle=False, max_iter=60).fit(X, y == c)
+        assert_allclose(multi.coef_[c], alone.coef_[0], atol=1e-8)
+        assert_allclose(multi.intercept_[c], alone.intercept_[0], atol=1e-8)
+        assert per_class[1][0] == n_iter[c] == alone.n_iter_
+        reference = SkPerceptron(shuffle=False, max_iter=60).fit(X, y == c)
+        assert alone.n_iter_ == reference.n_iter_
+        assert_allclose(alone.coef_, reference.coef_, atol=1e-8)
