@@ -130,7 +130,7 @@ class _Influence:
             # goes through several passes with a large fixed cost.
             block[...] = (self.X @ dense_rows(self.X, positions, transposed=True)).T
         else:
-            block[...] = self.X[positions] @ self.X_T
+            np.matmul(self.X[positions], self.X_T, out=block)
         self.profiles.apply(block, positions, self.length)
         self.slot[positions] = np.arange(self.n_rows, end)
         self.n_rows = end
@@ -177,6 +177,15 @@ class _Profiles:
             if factors is None:
                 factors = self._factors(np.arange(length), length)
                 self._square[length] = factors
+        elif self.shrink == 1.0:
+            # No shrinkage: the factor is the "later sample" mask, cheaper to
+            # build by one comparison than to gather.  (g + b) * 1 is g * 1 +
+            # b * 1 bit for bit, and b is formed with the same dtypes as the
+            # gathered offset, so the rows equal the gathered ones.
+            if self.intercept_step:
+                gram_rows += self.intercept_step * self.later[-1]
+            gram_rows *= np.arange(length) > positions[:, None]
+            return
         else:
             factors = self._factors(positions, length)
         gram_rows *= factors[0]
