@@ -214,7 +214,7 @@ class Optimizer:
             for g in grads:
                 np.clip(g, -self.clipvalue, self.clipvalue, out=g)
         if self.clipnorm is not None:
-            norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
+            norm = math.sqrt(sum(float(np.square(g).sum()) for g in grads))
             if norm > self.clipnorm:
                 scale = self.clipnorm / norm
                 for g in grads:
