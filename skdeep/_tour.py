@@ -55,79 +55,65 @@ def _datasets():
     }
 
 
+# (estimator, data set, constructor parameters or a builder taking ``get``, metric)
+_CANDIDATES = [
+    ("Perceptron", "breast_cancer", {"random_state": 0}, "score"),
+    (
+        "MLPClassifier",
+        "digits",
+        {"hidden_layer_sizes": (128,), "max_iter": 60, "random_state": 0},
+        "score",
+    ),
+    ("MLPRegressor", "diabetes", "_mlp_regressor", "score"),
+    ("KMeans", "blobs(1500, 8)", {"n_clusters": 5, "random_state": 0}, "ari"),
+    ("MiniBatchKMeans", "blobs(1500, 8)", {"n_clusters": 5, "random_state": 0}, "ari"),
+    ("DBSCAN", "moons(600)", {"eps": 0.3}, "ari"),
+    (
+        "BaggingClassifier",
+        "breast_cancer",
+        {"n_estimators": 20, "random_state": 0},
+        "score",
+    ),
+    ("BaggingRegressor", "diabetes", {"n_estimators": 20, "random_state": 0}, "score"),
+    (
+        "AdaBoostClassifier",
+        "breast_cancer",
+        {"n_estimators": 100, "random_state": 0},
+        "score",
+    ),
+    ("AdaBoostRegressor", "diabetes", {"n_estimators": 50, "random_state": 0}, "score"),
+    ("GradientBoostingClassifier", "wine", {"random_state": 0}, "score"),
+    (
+        "GradientBoostingRegressor",
+        "diabetes",
+        {"learning_rate": 0.05, "random_state": 0},
+        "score",
+    ),
+    ("VotingClassifier", "wine", "_voting_classifier", "score"),
+    ("VotingRegressor", "diabetes", "_voting_regressor", "score"),
+    ("StackingClassifier", "wine", "_stacking_classifier", "score"),
+    ("StackingRegressor", "diabetes", "_stacking_regressor", "score"),
+    ("PCA", "digits", "_pca_mlp", "score"),
+    ("IncrementalPCA", "digits", "_ipca_mlp", "score"),
+]
+
+
 def _entries():
     import skdeep
-
-    def has(name):
-        return name in skdeep.__all__
 
     def get(name):
         return getattr(skdeep, name)
 
-    candidates = [
-        ("Perceptron", "breast_cancer", lambda: get("Perceptron")(random_state=0)),
-        (
-            "MLPClassifier",
-            "digits",
-            lambda: get("MLPClassifier")(
-                hidden_layer_sizes=(128,), max_iter=60, random_state=0
-            ),
-        ),
-        ("MLPRegressor", "diabetes", lambda: _mlp_regressor(get)),
-        ("KMeans", "blobs(1500, 8)", lambda: get("KMeans")(5, random_state=0), "ari"),
-        (
-            "MiniBatchKMeans",
-            "blobs(1500, 8)",
-            lambda: get("MiniBatchKMeans")(5, random_state=0),
-            "ari",
-        ),
-        ("DBSCAN", "moons(600)", lambda: get("DBSCAN")(eps=0.3), "ari"),
-        (
-            "BaggingClassifier",
-            "breast_cancer",
-            lambda: get("BaggingClassifier")(n_estimators=20, random_state=0),
-        ),
-        (
-            "BaggingRegressor",
-            "diabetes",
-            lambda: get("BaggingRegressor")(n_estimators=20, random_state=0),
-        ),
-        (
-            "AdaBoostClassifier",
-            "breast_cancer",
-            lambda: get("AdaBoostClassifier")(n_estimators=100, random_state=0),
-        ),
-        (
-            "AdaBoostRegressor",
-            "diabetes",
-            lambda: get("AdaBoostRegressor")(n_estimators=50, random_state=0),
-        ),
-        (
-            "GradientBoostingClassifier",
-            "wine",
-            lambda: get("GradientBoostingClassifier")(random_state=0),
-        ),
-        (
-            "GradientBoostingRegressor",
-            "diabetes",
-            lambda: get("GradientBoostingRegressor")(
-                learning_rate=0.05, random_state=0
-            ),
-        ),
-        ("VotingClassifier", "wine", lambda: _voting_classifier(get)),
-        ("VotingRegressor", "diabetes", lambda: _voting_regressor(get)),
-        ("StackingClassifier", "wine", lambda: _stacking_classifier(get)),
-        ("StackingRegressor", "diabetes", lambda: _stacking_regressor(get)),
-        ("PCA", "digits", lambda: _pca_mlp(get), "score"),
-        ("IncrementalPCA", "digits", lambda: _ipca_mlp(get), "score"),
-    ]
+    def factory(name, how):
+        if isinstance(how, str):  # a builder defined in this module
+            return lambda: globals()[how](get)
+        return lambda: get(name)(**how)
+
     entries = []
-    for cand in candidates:
-        name, dataset, factory = cand[:3]
-        metric = cand[3] if len(cand) > 3 else "score"
-        if has(name):
+    for name, dataset, how, metric in _CANDIDATES:
+        if name in skdeep.__all__:
             floor = 0.3 if dataset == "diabetes" else 0.5 if metric == "ari" else 0.8
-            entries.append(TourEntry(name, dataset, factory, metric, floor))
+            entries.append(TourEntry(name, dataset, factory(name, how), metric, floor))
     return entries
 
 
