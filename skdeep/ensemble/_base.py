@@ -14,61 +14,19 @@ from contextlib import contextmanager
 
 import numpy as np
 from joblib import effective_n_jobs
-from sklearn import get_config
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import Bunch, check_random_state
-from sklearn.utils.metadata_routing import MethodMapping, process_routing
+from sklearn.utils.metadata_routing import MethodMapping
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
 
+from ._routing import raise_for_params as raise_for_params
+from ._routing import raise_for_unsupported_routing as raise_for_unsupported_routing
+from ._routing import route_params as route_params
+from ._routing import routing_enabled as routing_enabled
+
 MAX_SEED = np.iinfo(np.int32).max
-
-
-def routing_enabled():
-    """Whether scikit-learn's metadata routing is switched on."""
-    return bool(get_config().get("enable_metadata_routing", False))
-
-
-def raise_for_params(params, owner, method, allow=()):
-    """Refuse extra metadata when routing is off (as scikit-learn does)."""
-    if params and not routing_enabled() and set(params) - set(allow):
-        raise ValueError(
-            f"Passing extra keyword arguments to {type(owner).__name__}.{method} "
-            "is only supported if enable_metadata_routing=True, which you can set "
-            "using `sklearn.set_config`. See the User Guide "
-            "<https://scikit-learn.org/stable/metadata_routing.html> for more "
-            f"details. Extra parameters passed are: {set(params)}"
-        )
-
-
-def raise_for_unsupported_routing(owner, method, **params):
-    """Refuse metadata when routing is on but ``owner`` does not route it."""
-    given = {k for k, v in params.items() if v is not None}
-    if routing_enabled() and given:
-        name = type(owner).__name__
-        raise NotImplementedError(
-            f"{name}.{method} cannot accept given metadata ({given}) since "
-            f"metadata routing is not yet implemented for {name}."
-        )
-
-
-def route_params(owner, method, children, params):
-    """Return ``{child: {callee_method: metadata}}`` for ``owner.method``.
-
-    With routing enabled, scikit-learn's public :func:`process_routing` decides
-    (it checks every member's requests).  Without it, only ``sample_weight``
-    is forwarded, to every child's ``fit``: the historical behaviour.
-    """
-    if routing_enabled() and params:
-        routed = process_routing(owner, method, **params)
-        return {
-            child: {m: dict(v) for m, v in routed[child].items()} for child in children
-        }
-    forwarded = {}
-    if method == "fit" and "sample_weight" in params:
-        forwarded = {"sample_weight": params["sample_weight"]}
-    return {child: {"fit": dict(forwarded)} for child in children}
 
 
 @contextmanager
