@@ -128,16 +128,8 @@ def sparse_best_splits(flat, g, h, uniform_h, node_shape, totals, params, mask_f
     )
     if uniform_h is not None:
         hess = count * uniform_h
-    group_key = cells // n_bins  # local_node * F + feature
-    bins = cells % n_bins
+    group, group_first, node, feature, bins, constant = _cell_layout(cells, node_shape)
     is_missing = bins == n_bins - 1
-    group_first = _segment_starts(group_key)
-    occupied = np.diff(np.r_[group_first, cells.size])
-    group = np.repeat(np.arange(group_first.size), occupied)
-    node, feature = group_key // n_features, group_key % n_features
-    constant = np.zeros((k, n_features), dtype=bool)
-    keys = group_key[group_first]
-    constant[keys // n_features, keys % n_features] = occupied <= 1
     allowed = mask_fn(constant)
 
     stats = [_left_sums(v, group, group_first, is_missing) for v in (grad, hess, count)]
@@ -147,13 +139,39 @@ def sparse_best_splits(flat, g, h, uniform_h, node_shape, totals, params, mask_f
     gains, lefts = _direction_gains(stats, [t[node] for t in totals], params, usable)
     # Candidates ordered (node, feature, bin, direction), as in the dense search.
     best = _first_best_per_node(np.column_stack(gains).ravel(), np.repeat(node, 2))
+    return _chosen_splits(best, gains, lefts, stats[2][1], (feature, bins), totals[2])
+
+
+def _cell_layout(cells, node_shape):
+    """Segment layout of the sorted occupied ``cells``.
+
+    Returns the (node, feature) group of every cell, each group's first cell,
+    the node, feature and bin of every cell, and which (node, feature) pairs
+    of shape (k, n_features) are constant (a single occupied bin).
+    """
+    k, n_features, n_bins = node_shape
+    group_key = cells // n_bins  # local_node * F + feature
+    bins = cells % n_bins
+    group_first = _segment_starts(group_key)
+    occupied = np.diff(np.r_[group_first, cells.size])
+    group = np.repeat(np.arange(group_first.size), occupied)
+    node, feature = group_key // n_features, group_key % n_features
+    constant = np.zeros((k, n_features), dtype=bool)
+    keys = group_key[group_first]
+    constant[keys // n_features, keys % n_features] = occupied <= 1
+    return group, group_first, node, feature, bins, constant
+
+
+def _chosen_splits(best, gains, lefts, missing_counts, feature_bins, node_counts):
+    """The SplitResult of the candidates ``best`` (entry * 2 + direction)."""
+    feature, bins = feature_bins
     entry, direction = best // 2, best % 2
     g_l, h_l, c_l = (
         np.where(direction == 1, lefts[1][i][entry], lefts[0][i][entry])
         for i in range(3)
     )
-    has_missing = stats[2][1][entry] > 0
-    larger_left = c_l >= totals[2] - c_l
+    has_missing = missing_counts[entry] > 0
+    larger_left = c_l >= node_counts - c_l
     return SplitResult(
         gain=np.column_stack(gains).ravel()[best],
         feature=feature[entry],
