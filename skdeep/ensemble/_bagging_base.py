@@ -212,16 +212,8 @@ class _BaseBagging(
         member_params = route_params(self, "fit", ["estimator"], fit_params)
         member_params = member_params["estimator"].get("fit", {})
 
-        warm = self.warm_start and hasattr(self, "estimators_")
-        old_members = list(self.estimators_) if warm else []
-        old_features = list(self.estimators_features_) if warm else []
-        old_seeds = self._seeds if warm else np.empty(0, dtype=int)
-        n_more = self.n_estimators - len(old_members)
-        if n_more < 0:
-            raise ValueError(
-                f"n_estimators={self.n_estimators} must be larger or equal to "
-                f"len(estimators_)={len(old_members)} when warm_start==True"
-            )
+        old_members, old_features, old_seeds = self._warm_start_members()
+        n_more = self._n_members_to_add(len(old_members))
         if n_more == 0:
             warn(
                 "Warm-start fitting without increasing n_estimators does not "
@@ -232,42 +224,74 @@ class _BaseBagging(
         # Skip the seeds already used so that warm starts continue the stream.
         rng.randint(MAX_SEED, size=len(old_members))
         seeds = rng.randint(MAX_SEED, size=n_more)
-        n_chunks, bounds = partition(n_more, self.n_jobs)
-        chunks = Parallel(n_jobs=n_chunks, verbose=self.verbose)(
-            delayed(build_members)(
-                template,
-                seeds[bounds[i] : bounds[i + 1]],
-                len(old_members) + bounds[i],
-                X,
-                y_fit,
-                sample_weight,
-                plan,
-                member_params,
-                verbose=self.verbose,
-            )
-            for i in range(n_chunks)
-        )
-        members = old_members + list(
-            itertools.chain.from_iterable(c[0] for c in chunks)
-        )
-        features = old_features + list(
-            itertools.chain.from_iterable(c[1] for c in chunks)
+        new_members, new_features = self._build_in_parallel(
+            template,
+            seeds,
+            len(old_members),
+            (X, y_fit, sample_weight),
+            plan,
+            member_params,
         )
 
         # Everything succeeded: only now update the model.
         for name, value in target_attrs.items():
             setattr(self, name, value)
         self.estimator_ = template
-        self.estimators_, self.estimators_features_ = members, features
+        self.estimators_ = old_members + new_members
+        self.estimators_features_ = old_features + new_features
         self._seeds = np.concatenate([old_seeds, seeds])
+        self._store_plan(plan, sample_weight)
+        if _wants_oob(self.oob_score):
+            self._set_oob_score(X, y_fit)
+        return self
+
+    def _warm_start_members(self):
+        """Members, feature subsets and seeds kept from a previous fit."""
+        warm = self.warm_start and hasattr(self, "estimators_")
+        old_members = list(self.estimators_) if warm else []
+        old_features = list(self.estimators_features_) if warm else []
+        old_seeds = self._seeds if warm else np.empty(0, dtype=int)
+        return old_members, old_features, old_seeds
+
+    def _n_members_to_add(self, n_old):
+        """``n_estimators - n_old``, refusing to shrink a warm-started model."""
+        n_more = self.n_estimators - n_old
+        if n_more < 0:
+            raise ValueError(
+                f"n_estimators={self.n_estimators} must be larger or equal to "
+                f"len(estimators_)={n_old} when warm_start==True"
+            )
+        return n_more
+
+    def _build_in_parallel(self, template, seeds, first_index, data, plan, params):
+        """Fit one member per seed over joblib workers; (members, features)."""
+        X, y_fit, sample_weight = data
+        n_chunks, bounds = partition(len(seeds), self.n_jobs)
+        chunks = Parallel(n_jobs=n_chunks, verbose=self.verbose)(
+            delayed(build_members)(
+                template,
+                seeds[bounds[i] : bounds[i + 1]],
+                first_index + bounds[i],
+                X,
+                y_fit,
+                sample_weight,
+                plan,
+                params,
+                verbose=self.verbose,
+            )
+            for i in range(n_chunks)
+        )
+        members = list(itertools.chain.from_iterable(c[0] for c in chunks))
+        features = list(itertools.chain.from_iterable(c[1] for c in chunks))
+        return members, features
+
+    def _store_plan(self, plan, sample_weight):
+        """Keep the draw plan (members' rows are redrawn from their seeds)."""
         self._plan, self._sample_weight = plan, sample_weight
         self._n_samples, self._max_samples = plan.n_samples, plan.max_samples
         self._max_features = plan.max_features
         if hasattr(self, "oob_score_"):
             del self.oob_score_
-        if _wants_oob(self.oob_score):
-            self._set_oob_score(X, y_fit)
-        return self
 
     def _get_estimators_indices(self):
         for seed in self._seeds:
