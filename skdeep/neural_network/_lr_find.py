@@ -102,6 +102,29 @@ def _prepare(estimator, X, y, sample_weight):
     return X, Y, weights, network, estimator._make_loss(Y.shape[1], head), rng
 
 
+def _train_step(network, loss, optimizer, data, batch, rate, rng, history):
+    """One mini-batch step at ``rate``; its loss, or None if it was non-finite."""
+    X, Y, weights = data
+    optimizer.learning_rate = float(rate)
+    try:
+        train(
+            network,
+            loss,
+            optimizer,
+            X[batch],
+            Y[batch],
+            sample_weight=None if weights is None else weights[batch],
+            batch_size=len(batch),
+            max_epochs=1,
+            shuffle=False,
+            rng=rng,
+            history=history,
+        )
+    except ValueError:
+        return None
+    return history.loss[-1]
+
+
 def lr_find(
     estimator,
     X,
@@ -169,25 +192,13 @@ def lr_find(
             order, position = rng.permutation(len(X)), 0
         batch = order[position : position + size]
         position += size
-        optimizer.learning_rate = float(rate)
-        try:
-            train(
-                network,
-                loss,
-                optimizer,
-                X[batch],
-                Y[batch],
-                sample_weight=None if weights is None else weights[batch],
-                batch_size=size,
-                max_epochs=1,
-                shuffle=False,
-                rng=rng,
-                history=history,
-            )
-        except ValueError:  # the loss became non-finite: far past the optimum
+        step_loss = _train_step(
+            network, loss, optimizer, (X, Y, weights), batch, rate, rng, history
+        )
+        if step_loss is None:  # the loss became non-finite: far past the optimum
             diverged = True
             break
-        losses.append(history.loss[-1])
+        losses.append(step_loss)
         smoothed = _smooth(losses, smoothing)
         if smoothed[-1] > divergence_factor * smoothed.min():
             diverged = True

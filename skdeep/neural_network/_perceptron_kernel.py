@@ -264,10 +264,8 @@ def perceptron_epoch(
     """
     if sizer is None:
         sizer = WindowSizer(max_length=default_max_length(X))
-    profiles = sizer.profiles(shrink, intercept_step, coef.dtype)
-    powers = shrink ** np.arange(sizer.max_length + 1, dtype=coef.dtype)
-    loss = np.zeros(coef.shape[0])
-    objective = np.zeros(coef.shape[0])
+    pass_args = _pass_args(sizer, shrink, intercept_step, penalty, coef.dtype)
+    loss, objective = np.zeros(coef.shape[0]), np.zeros(coef.shape[0])
     buffer = None
     if not sp.issparse(X):
         buffer = np.empty((min(sizer.max_length, order.shape[0]), X.shape[1]), X.dtype)
@@ -286,29 +284,14 @@ def perceptron_epoch(
                 break
         idx = order[start : start + sizer.length]
         window = Window(X, idx, buffer)
-        decisions = _start_decisions(window, coef, intercept, powers)
-        # Several problems make most positions mistakes somewhere: one Gram
-        # product per short window beats gathering rows every round.
-        eager = coef.shape[0] > 1 and window.length <= 256
-        influence = _Influence(window.X, profiles, eager)
-        updates, visited, n_rounds = solve_window(
-            y_sign[:, idx], signed_step[:, idx], decisions, influence
+        updates, n_rounds = _window_pass(
+            window,
+            idx,
+            (coef, intercept),
+            (y_sign, signed_step),
+            (loss, objective),
+            pass_args,
         )
-        window_loss = np.maximum(-y_sign[:, idx] * visited, 0.0).sum(axis=1)
-        loss += window_loss
-        objective += window_loss
-        if penalty is not None:
-            objective += penalty_sum(
-                penalty,
-                window,
-                coef,
-                intercept,
-                updates,
-                visited,
-                shrink,
-                intercept_step,
-            )
-        _apply_updates(window.X, updates, coef, intercept, intercept_step, powers)
         if l1 is not None:
             l1.apply(coef, window.length)
         sizer.update(n_rounds, window.length)
@@ -316,6 +299,45 @@ def perceptron_epoch(
         start += window.length
         quiet = QuietStretch.maybe(X, coef, sizer, l1, n_visits - start)
     return loss, objective
+
+
+def _pass_args(sizer, shrink, intercept_step, penalty, dtype):
+    """Per-epoch constants of :func:`_window_pass` (see there)."""
+    profiles = sizer.profiles(shrink, intercept_step, dtype)
+    powers = shrink ** np.arange(sizer.max_length + 1, dtype=dtype)
+    return profiles, powers, shrink, intercept_step, penalty
+
+
+def _window_pass(window, idx, weights, targets, totals, pass_args):
+    """Visit one window: add its loss/objective to ``totals``, move the weights.
+
+    ``weights`` is ``(coef, intercept)`` (updated in place), ``targets`` is
+    ``(y_sign, signed_step)`` over all samples, ``totals`` is ``(loss,
+    objective)`` (accumulated in place) and ``pass_args`` is ``(profiles,
+    powers, shrink, intercept_step, penalty)``, fixed for the epoch.  Returns
+    the window's ``updates`` and its number of fixed-point rounds.
+    """
+    coef, intercept = weights
+    y_sign, signed_step = targets
+    loss, objective = totals
+    profiles, powers, shrink, intercept_step, penalty = pass_args
+    decisions = _start_decisions(window, coef, intercept, powers)
+    # Several problems make most positions mistakes somewhere: one Gram
+    # product per short window beats gathering rows every round.
+    eager = coef.shape[0] > 1 and window.length <= 256
+    influence = _Influence(window.X, profiles, eager)
+    updates, visited, n_rounds = solve_window(
+        y_sign[:, idx], signed_step[:, idx], decisions, influence
+    )
+    window_loss = np.maximum(-y_sign[:, idx] * visited, 0.0).sum(axis=1)
+    loss += window_loss
+    objective += window_loss
+    if penalty is not None:
+        objective += penalty_sum(
+            penalty, window, coef, intercept, updates, visited, shrink, intercept_step
+        )
+    _apply_updates(window.X, updates, coef, intercept, intercept_step, powers)
+    return updates, n_rounds
 
 
 def _start_decisions(window, coef, intercept, powers):
