@@ -320,6 +320,33 @@ class Perceptron(LinearClassifierOutputMixin, ClassifierMixin, BaseEstimator):
         t_start,
     ):
         """Validate, train into locals, then set every fitted attribute at once."""
+        X, y = self._check_fit_data(X, y, classes, first_call)
+        sample_weight = check_sample_weight(
+            sample_weight, X, dtype=X.dtype, allow_all_zero=self.early_stopping
+        )
+        class_weight = compute_class_weight(self.class_weight, classes=classes, y=y)
+        if coef_init is None and not first_call:
+            coef_init, intercept_init = self.coef_, self.intercept_
+            if sp.issparse(coef_init):
+                coef_init = coef_init.toarray()
+        coef, intercept = initial_parameters(
+            classes.shape[0], X.shape[1], X.dtype, coef_init, intercept_init
+        )
+        rng = check_random_state(self.random_state)
+        val_idx = validation_split(self, y, sample_weight)
+        problems = make_problems(
+            y, classes, class_weight, sample_weight, self.eta0, val_idx
+        )
+        n_iter = self._train(X, problems, coef, intercept, max_iter, rng)
+        self.classes_ = classes
+        self.coef_ = coef
+        self.intercept_ = intercept
+        self.n_iter_ = int(n_iter)
+        self.t_ = t_start + self.n_iter_ * X.shape[0]
+        return self
+
+    def _check_fit_data(self, X, y, classes, first_call):
+        """Validated ``X`` (canonical CSR when sparse) and ``y`` against ``classes``."""
         X, y = validate_data(
             self,
             X,
@@ -344,29 +371,7 @@ class Perceptron(LinearClassifierOutputMixin, ClassifierMixin, BaseEstimator):
                 "The number of classes has to be greater than one; got "
                 f"{classes.shape[0]} class"
             )
-        sample_weight = check_sample_weight(
-            sample_weight, X, dtype=X.dtype, allow_all_zero=self.early_stopping
-        )
-        class_weight = compute_class_weight(self.class_weight, classes=classes, y=y)
-        if coef_init is None and not first_call:
-            coef_init, intercept_init = self.coef_, self.intercept_
-            if sp.issparse(coef_init):
-                coef_init = coef_init.toarray()
-        coef, intercept = initial_parameters(
-            classes.shape[0], X.shape[1], X.dtype, coef_init, intercept_init
-        )
-        rng = check_random_state(self.random_state)
-        val_idx = validation_split(self, y, sample_weight)
-        problems = make_problems(
-            y, classes, class_weight, sample_weight, self.eta0, val_idx
-        )
-        n_iter = self._train(X, problems, coef, intercept, max_iter, rng)
-        self.classes_ = classes
-        self.coef_ = coef
-        self.intercept_ = intercept
-        self.n_iter_ = int(n_iter)
-        self.t_ = t_start + self.n_iter_ * X.shape[0]
-        return self
+        return X, y
 
     def _train(self, X, problems, coef, intercept, max_iter, rng):
         """Train ``coef``/``intercept`` in place; return the epochs run."""

@@ -37,6 +37,44 @@ def _accuracy_scorer(y_val, raw_val, sample_weight_val):
     return float(weight @ correct / weight.sum())
 
 
+def _layer_from(coef, intercept, settings, rng):
+    """A built :class:`Dense` layer holding ``coef.T`` and ``intercept``."""
+    n_problems, n_features = coef.shape
+    layer = Dense(n_problems, use_bias=settings["intercept_step"] > 0)
+    layer.build((n_features,), rng, dtype=coef.dtype)
+    layer.params["kernel"].value[...] = coef.T
+    if "bias" in layer.params:
+        layer.params["bias"].value[...] = intercept
+    return layer
+
+
+def _class_weighted_targets(problems, eta0, dtype):
+    """Signed targets scaled by the class weights, of shape (n_samples, n_problems).
+
+    Class weights ride on the targets (see the module docstring); sample
+    weights go to the loss, which divides by their sum (so a weight of 2 is
+    the same as a repeated sample when the batch is the whole data set).
+    """
+    sample_weight = problems.sample_weight
+    scale = eta0 * np.where(sample_weight != 0, sample_weight, 1.0)
+    return np.where(
+        sample_weight != 0, problems.signed_step / scale, problems.y_sign
+    ).T.astype(dtype)
+
+
+def _penalised_sgd(settings):
+    """SGD at the constant rate ``eta0`` carrying the elastic-net penalty."""
+    penalised = settings["penalty"] is not None
+    # The optimizer divides its penalty by the batch size; scaling by it keeps
+    # alpha the coefficient of the per-sample objective.
+    strength = settings["alpha"] * settings["batch_size"] if penalised else 0.0
+    return SGD(
+        learning_rate=settings["eta0"],
+        l2=strength * (1.0 - settings["l1_ratio"]),
+        l1=strength * settings["l1_ratio"],
+    )
+
+
 def train_minibatch(X, problems, coef, intercept, settings, rng):
     """Train ``coef``/``intercept`` in place by mini-batch SGD; return the epochs run.
 
@@ -57,31 +95,11 @@ def train_minibatch(X, problems, coef, intercept, settings, rng):
     -------
     n_iter : int
     """
-    n_problems, n_features = coef.shape
-    layer = Dense(n_problems, use_bias=settings["intercept_step"] > 0)
-    layer.build((n_features,), rng, dtype=coef.dtype)
-    layer.params["kernel"].value[...] = coef.T
-    if "bias" in layer.params:
-        layer.params["bias"].value[...] = intercept
-    # Class weights ride on the targets (see the module docstring); sample
-    # weights go to the loss, which divides by their sum (so a weight of 2 is
-    # the same as a repeated sample when the batch is the whole data set).
+    layer = _layer_from(coef, intercept, settings, rng)
+    targets = _class_weighted_targets(problems, settings["eta0"], coef.dtype)
     sample_weight = problems.sample_weight
-    scale = settings["eta0"] * np.where(sample_weight != 0, sample_weight, 1.0)
-    targets = np.where(
-        sample_weight != 0, problems.signed_step / scale, problems.y_sign
-    ).T.astype(coef.dtype)
     train_idx, val_idx = problems.train_idx, problems.val_idx
-    batch_size = settings["batch_size"]
-    penalised = settings["penalty"] is not None
-    # The optimizer divides its penalty by the batch size; scaling by it keeps
-    # alpha the coefficient of the per-sample objective.
-    strength = settings["alpha"] * batch_size if penalised else 0.0
-    optimizer = SGD(
-        learning_rate=settings["eta0"],
-        l2=strength * (1.0 - settings["l1_ratio"]),
-        l1=strength * settings["l1_ratio"],
-    )
+    optimizer = _penalised_sgd(settings)
     stopping = EarlyStopping(
         monitor="val_score" if val_idx is not None else "loss",
         patience=settings["n_iter_no_change"] - 1,
@@ -98,7 +116,7 @@ def train_minibatch(X, problems, coef, intercept, settings, rng):
         X[train_idx],
         targets[train_idx],
         sample_weight=sample_weight[train_idx],
-        batch_size=batch_size,
+        batch_size=settings["batch_size"],
         max_epochs=settings["max_iter"],
         shuffle=settings["shuffle"],
         rng=rng,
