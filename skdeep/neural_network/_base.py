@@ -29,6 +29,7 @@ from ..nn import History, train
 from ..utils.validation import check_sample_weight
 from ._base_heads import NeuralClassifierMixin, NeuralRegressorMixin
 from ._base_network import NetworkStateMixin, forward_in_chunks
+from ._base_rng import _generator_from
 from ._base_setup import (
     make_early_stopping,
     make_optimizer,
@@ -46,17 +47,6 @@ _NONFINITE_HINT = (
     " Solver produced non-finite parameter weights. The input data may contain "
     "large values and need to be preprocessed."
 )
-
-
-def _generator_from(random_state):
-    """A Generator seeded from a RandomState's state *without* consuming it.
-
-    Weight initialisation and the validation split draw from the RandomState
-    exactly as scikit-learn does; shuffling and dropout use this independent,
-    equally reproducible Generator.
-    """
-    _, key, pos, *_ = random_state.get_state()
-    return np.random.default_rng([*key.tolist(), int(pos)])
 
 
 class BaseNeuralEstimator(NetworkStateMixin, BaseEstimator):
@@ -204,18 +194,9 @@ class BaseNeuralEstimator(NetworkStateMixin, BaseEstimator):
     ):
         random_state = check_random_state(self.random_state)
         rng = _generator_from(random_state)
-        if continuing:
-            if Y.shape[1] != self.n_outputs_:
-                raise ValueError(
-                    f"y has {Y.shape[1]} outputs but the model has "
-                    f"{self.n_outputs_}; refit without warm_start."
-                )
-            network = self._network_for_update(X.dtype, training=True)
-            history = copy.deepcopy(self.__dict__.get("history_")) or History()
-        else:
-            network = self._new_network(X.shape[1:], Y.shape[1], X.dtype, rng)
-            self._initialize_weights(network, random_state)
-            history = History()
+        network, history = self._starting_network(
+            X, Y, random_state, rng, continuing=continuing
+        )
         loss = self._make_loss(Y.shape[1], head_state)
         if self.solver == "lbfgs":
             state, notices = self._run_lbfgs(
@@ -246,6 +227,22 @@ class BaseNeuralEstimator(NetworkStateMixin, BaseEstimator):
             **self._public_weights(exposed),
         )
         return state, notices
+
+    def _starting_network(self, X, Y, random_state, rng, *, continuing):
+        """The network and history training starts from (copies when continuing)."""
+        if continuing:
+            if Y.shape[1] != self.n_outputs_:
+                raise ValueError(
+                    f"y has {Y.shape[1]} outputs but the model has "
+                    f"{self.n_outputs_}; refit without warm_start."
+                )
+            network = self._network_for_update(X.dtype, training=True)
+            history = copy.deepcopy(self.__dict__.get("history_")) or History()
+        else:
+            network = self._new_network(X.shape[1:], Y.shape[1], X.dtype, rng)
+            self._initialize_weights(network, random_state)
+            history = History()
+        return network, history
 
     def _run_stochastic(
         self, data, *, network, loss, history, scorer, random_state, rng, incremental

@@ -1,0 +1,16 @@
+"""The shuffling and dropout Generator of a network estimator."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _generator_from(random_state):
+    """A Generator seeded from a RandomState's state *without* consuming it.
+
+    Weight initialisation and the validation split draw from the RandomState
+    exactly as scikit-learn does; shuffling and dropout use this independent,
+    equally reproducible Generator.
+    """
+    _, key, pos, *_ = random_state.get_state()
+    return np.random.default_rng([*key.tolist(), int(pos)])
