@@ -11,6 +11,14 @@ import copy
 import math
 import time
 
+from ._training_epoch import (
+    _end_of_epoch,
+    _record_epoch,
+    _run_epoch,
+    _shuffled,
+    _start_schedule,
+)
+
 __all__ = ["History", "EarlyStopping", "train"]
 
 
@@ -162,38 +170,6 @@ class EarlyStopping:
         )
 
 
-def _as_batches(n_samples, batch_size):
-    starts = range(0, n_samples, batch_size)
-    return [slice(start, min(start + batch_size, n_samples)) for start in starts]
-
-
-def _run_epoch(network, loss, optimizer, data, batch_size, epoch):
-    """One pass over ``data = (X, y, w)``; returns the weighted mean batch loss."""
-    X, y, w = data
-    parameters = network.parameters()
-    total_loss = 0.0
-    total_weight = 0.0
-    for batch_index, batch in enumerate(_as_batches(X.shape[0], batch_size)):
-        wb = None if w is None else w[batch]
-        weight = float(batch.stop - batch.start) if wb is None else float(wb.sum())
-        if weight == 0.0:
-            continue  # a batch of zero-weight samples carries no information
-        raw = network.forward(X[batch], training=True)
-        value, grad = loss.value_and_gradient(y[batch], raw, wb)
-        network.backward_params(grad)
-        value += optimizer.penalty(parameters, weight)
-        if not math.isfinite(value):
-            raise ValueError(
-                f"The loss became non-finite ({value}) at epoch {epoch}, batch "
-                f"{batch_index + 1}. Lower the learning rate, scale the inputs "
-                "(e.g. StandardScaler) or clip gradients (clipnorm/clipvalue)."
-            )
-        optimizer.step(parameters, n_samples=weight)
-        total_loss += value * weight
-        total_weight += weight
-    return total_loss / total_weight if total_weight else 0.0
-
-
 def _in_network_dtype(network, X, y, sample_weight, validation):
     """Cast float inputs once to the network's dtype (float32 stays float32)."""
     dtype = getattr(network, "dtype", None)
@@ -211,28 +187,6 @@ def _in_network_dtype(network, X, y, sample_weight, validation):
     return cast(X), cast(y), cast(sample_weight), validation
 
 
-def _shuffled(X, y, w, rng):
-    order = rng.permutation(X.shape[0])
-    return X[order], y[order], None if w is None else w[order]
-
-
-def _validate(network, loss, validation, validation_scorer, history):
-    X_val, y_val, sw_val = validation
-    raw = network.forward(X_val, training=False)
-    history.val_loss.append(loss.value(y_val, raw, sw_val))
-    if validation_scorer is not None:
-        history.val_score.append(float(validation_scorer(y_val, raw, sw_val)))
-
-
-def _progress_line(history):
-    line = f"Iteration {history.n_epochs}, loss = {history.loss[-1]:.8f}"
-    if history.val_loss:
-        line += f" - val_loss = {history.val_loss[-1]:.8f}"
-    if history.val_score:
-        line += f" - val_score = {history.val_score[-1]:.8f}"
-    return line + f" - {history.seconds[-1]:.2f}s"
-
-
 def _check_training_inputs(X, y, sample_weight, early_stopping, validation, scorer):
     if X.shape[0] == 0:
         raise ValueError("Cannot train on 0 samples.")
@@ -247,24 +201,6 @@ def _check_training_inputs(X, y, sample_weight, early_stopping, validation, scor
             raise ValueError(f"monitor={early_stopping.monitor!r} needs validation.")
         if early_stopping.monitor == "val_score" and scorer is None:
             raise ValueError("monitor='val_score' needs a validation_scorer.")
-
-
-def _end_of_epoch(network, optimizer, schedule, early_stopping, history, verbose):
-    """Stopping rule then schedule; returns True to stop."""
-    stop = False
-    if early_stopping is not None and early_stopping.update(history, network):
-        on_plateau = getattr(schedule, "on_plateau", None)
-        if on_plateau is not None and on_plateau(optimizer):
-            history.no_improvement_count = 0
-            if verbose:
-                print(f"Setting learning rate to {optimizer.learning_rate:f}")
-        else:
-            history.stopped = stop = True
-            if verbose:
-                print(early_stopping.message() + " Stopping.")
-    if schedule is not None:
-        optimizer.learning_rate = schedule(history.n_epochs - 1, history)
-    return stop
 
 
 def train(
@@ -360,30 +296,19 @@ def train(
     n_samples = X.shape[0]
     batch_size = int(min(max(batch_size, 1), n_samples))
     if schedule is not None and history.n_epochs == 0:
-        initial_rate = getattr(schedule, "initial_rate", None)
-        rate = initial_rate() if initial_rate is not None else None
-        if rate is not None:
-            optimizer.learning_rate = rate
+        _start_schedule(schedule, optimizer)
+    arrays, scoring = (X, y, sample_weight), (validation, validation_scorer)
     try:
         for _ in range(max_epochs):
             start = time.perf_counter()
             history.learning_rate.append(optimizer.learning_rate)
-            data = (
-                _shuffled(X, y, sample_weight, rng)
-                if shuffle
-                else (X, y, sample_weight)
-            )
+            data = _shuffled(*arrays, rng) if shuffle else arrays
             epoch_loss = _run_epoch(
                 network, loss, optimizer, data, batch_size, history.n_epochs + 1
             )
-            history.samples_seen += n_samples
-            history.n_epochs += 1
-            history.loss.append(epoch_loss)
-            if validation is not None:
-                _validate(network, loss, validation, validation_scorer, history)
-            history.seconds.append(time.perf_counter() - start)
-            if verbose:
-                print(_progress_line(history))
+            _record_epoch(
+                history, epoch_loss, n_samples, start, verbose, network, loss, scoring
+            )
             stop = _end_of_epoch(
                 network, optimizer, schedule, early_stopping, history, verbose
             )
