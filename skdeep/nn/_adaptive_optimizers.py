@@ -13,6 +13,8 @@ __all__ = ["Adagrad", "Adadelta", "RMSprop", "Adamax", "Nadam", "AdamW"]
 class _RMSNormalized(Optimizer):
     """Base of the rules stepping ``lr g / (sqrt(s) + eps)`` for a running ``s``."""
 
+    _elementwise_rule = True
+
     def _rms_step(self, index, param, grad, mean_square):
         scratch = self._slot(index, "scratch", param.value)
         normalized_step(
@@ -117,6 +119,8 @@ class Adadelta(Optimizer):
     >>> p.value.round(4)
     array([0.9005])
     """
+
+    _elementwise_rule = True
 
     def __init__(self, learning_rate=1.0, rho=0.95, epsilon=1e-6, **base):
         super().__init__(learning_rate, **base)
@@ -247,6 +251,9 @@ class AdamW(Adam):
     ):
         super().__init__(learning_rate, beta_1, beta_2, epsilon, **base)
         self.weight_decay = weight_decay
+
+    # The decay reads the regularised parameters' own values.
+    _elementwise_rule = False
 
     def _update(self, index, param, grad):
         if param.regularize and self.weight_decay:

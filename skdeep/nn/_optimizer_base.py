@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 
+from ._flat import FlatGradients
+
 __all__ = ["Optimizer", "penalty_value", "add_penalty_gradient"]
 
 
@@ -20,10 +22,17 @@ def axpy(a, x, y):
     return y
 
 
-def moving_average(average, value, decay):
-    """In place ``average = decay * average + (1 - decay) * value``."""
+def moving_average(average, value, decay, scratch=None):
+    """In place ``average = decay * average + (1 - decay) * value``.
+
+    ``scratch`` (same shape, may alias ``value``) avoids a temporary.
+    """
     average *= decay
-    return axpy(1 - decay, value, average)
+    if scratch is None:
+        return axpy(1 - decay, value, average)
+    np.multiply(value, 1 - decay, out=scratch)
+    average += scratch
+    return average
 
 
 def normalized_step(target, rate, direction, mean_square, epsilon, scratch):
@@ -35,7 +44,9 @@ def normalized_step(target, rate, direction, mean_square, epsilon, scratch):
     np.sqrt(mean_square, out=scratch)
     scratch += epsilon
     np.divide(direction, scratch, out=scratch)
-    return axpy(-rate, scratch, target)
+    scratch *= -rate
+    target += scratch
+    return target
 
 
 def penalty_value(parameters, *, l2=0.0, l1=0.0, n_samples=1.0):
@@ -71,14 +82,13 @@ def penalty_value(parameters, *, l2=0.0, l1=0.0, n_samples=1.0):
             continue
         flat = p.value.ravel()
         if l2:
-            # An elementwise product rather than BLAS dot: see ``axpy``.
-            total += 0.5 * l2 * float(np.square(flat).sum())
+            total += 0.5 * l2 * float(np.vdot(flat, flat))
         if l1:
             total += l1 * float(np.abs(flat).sum())
     return total / n_samples
 
 
-def add_penalty_gradient(parameters, *, l2=0.0, l1=0.0, n_samples=1.0):
+def add_penalty_gradient(parameters, *, l2=0.0, l1=0.0, n_samples=1.0, scratch=None):
     """Add the penalty gradient ``(l2 p + l1 sign(p)) / n_samples`` to ``p.grad``.
 
     Parameters
@@ -87,6 +97,8 @@ def add_penalty_gradient(parameters, *, l2=0.0, l1=0.0, n_samples=1.0):
         Regularised parameters with a gradient are updated in place.
     l2, l1 : float, default=0.0
     n_samples : float, default=1.0
+    scratch : list of ndarray, default=None
+        One buffer shaped like each parameter, to avoid temporaries.
 
     Examples
     --------
@@ -99,10 +111,14 @@ def add_penalty_gradient(parameters, *, l2=0.0, l1=0.0, n_samples=1.0):
     """
     if not (l2 or l1):
         return
-    for p in parameters:
+    scratch = [None] * len(parameters) if scratch is None else scratch
+    for p, buffer in zip(parameters, scratch):
         if not p.regularize or p.grad is None:
             continue
-        if l2:
+        if l2 and buffer is not None:
+            np.multiply(p.value, l2 / n_samples, out=buffer)
+            p.grad += buffer
+        elif l2:
             axpy(l2 / n_samples, p.value, p.grad)
         if l1:
             p.grad += (l1 / n_samples) * np.sign(p.value)
@@ -174,6 +190,10 @@ class Optimizer:
         self.iterations = 0
         self.slots = {}
 
+    #: Whether ``_update`` only ever changes ``param.value`` by an in-place
+    #: ``+=``/``-=`` (never reads it), so one call can serve every parameter.
+    _elementwise_rule = False
+
     def step(self, parameters, n_samples=1.0):
         """Update ``parameters`` in place from their ``grad``.
 
@@ -184,11 +204,24 @@ class Optimizer:
         n_samples : float, default=1.0
             The batch's sample count or weight sum (divides the penalties).
         """
-        add_penalty_gradient(parameters, l2=self.l2, l1=self.l1, n_samples=n_samples)
-        self._clip(parameters)
-        for index, param in enumerate(parameters):
-            if param.grad is not None:
-                self._update(index, param, param.grad)
+        flat = self._flat_gradients(parameters)
+        add_penalty_gradient(
+            parameters,
+            l2=self.l2,
+            l1=self.l1,
+            n_samples=n_samples,
+            scratch=None if flat is None else flat.scratch_views,
+        )
+        if flat is not None:
+            # One pass of the rule over every parameter (same result, far
+            # fewer array operations).
+            self._clip_arrays([flat.grad])
+            self._update("flat", flat.target, flat.grad)
+        else:
+            self._clip(parameters)
+            for index, param in enumerate(parameters):
+                if param.grad is not None:
+                    self._update(index, param, param.grad)
         self.iterations += 1
         if self.max_norm is not None:
             apply_max_norm(parameters, self.max_norm)
@@ -205,11 +238,41 @@ class Optimizer:
         slots = self.slots.setdefault(index, {})
         buffer = slots.get(name)
         if buffer is None or buffer.shape != like.shape:
-            buffer = slots[name] = np.full_like(like, fill)
+            buffer = slots[name] = np.full(like.shape, fill, dtype=like.dtype)
         return buffer
 
+    def _flat_gradients(self, parameters):
+        """The :class:`FlatGradients` of ``parameters``, or None (per-parameter).
+
+        Only rules that touch ``param.value`` solely through an in-place
+        ``+=``/``-=`` step qualify (``_elementwise_rule``).  The state (moments)
+        then lives in the "flat" slots; a list that cannot be flattened keeps
+        the per-parameter path from its first step on.
+        """
+        if not self._elementwise_rule or self.slots.keys() - {"flat"}:
+            return None
+        flat = self.__dict__.get("_flat")
+        if flat is not None and flat.bind(parameters):
+            return flat
+        if not FlatGradients.eligible(parameters):
+            return None
+        if "flat" in self.slots:
+            layout = sum(p.value.size for p in parameters)
+            if any(s.size != layout for s in self.slots["flat"].values()):
+                return None
+        self._flat = FlatGradients(parameters)
+        return self._flat
+
+    def __getstate__(self):
+        # The flat gradient buffer is per-fit scratch tied to one network.
+        state = self.__dict__.copy()
+        state.pop("_flat", None)
+        return state
+
     def _clip(self, parameters):
-        grads = [p.grad for p in parameters if p.grad is not None]
+        self._clip_arrays([p.grad for p in parameters if p.grad is not None])
+
+    def _clip_arrays(self, grads):
         if self.clipvalue is not None:
             for g in grads:
                 np.clip(g, -self.clipvalue, self.clipvalue, out=g)

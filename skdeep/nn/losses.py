@@ -189,6 +189,27 @@ class BinaryCrossEntropy(Loss):
         return grad
 
 
+# ``exp`` of a shifted logit stays finite while the shift is at most this far
+# below the row's largest logit (float32 overflows near exp(88)).
+_SAFE_SHIFT_GAP = 60.0
+
+
+def _row_shift(raw):
+    """Per-row shift making ``exp(raw - shift)`` safe, shape ``(n_samples, 1)``.
+
+    The row maximum is exact but numpy's max over a short last axis is slow;
+    the row mean (one matrix-vector product) serves as well whenever no row
+    has a logit more than ``_SAFE_SHIFT_GAP`` above it, which one global max
+    checks.  (The row sum of ``exp`` then stays at least 1, so its log is safe.)
+    """
+    if raw.shape[0] == 0 or raw.shape[1] == 0:
+        return np.zeros((raw.shape[0], 1), dtype=raw.dtype)
+    mean = raw @ np.full(raw.shape[1], 1.0 / raw.shape[1], dtype=raw.dtype)
+    if raw.max() - mean.min() <= _SAFE_SHIFT_GAP:
+        return mean[:, None]
+    return raw.max(axis=1, keepdims=True)
+
+
 class CategoricalCrossEntropy(Loss):
     """Multiclass log loss with a softmax link.
 
@@ -220,16 +241,20 @@ class CategoricalCrossEntropy(Loss):
 
     def _stats(self, y, raw):
         """Softmax, and the per-sample loss computed from the same exponentials."""
-        shifted = raw - raw.max(axis=1, keepdims=True)
+        shifted = raw - _row_shift(raw)
         proba = np.exp(shifted)
-        log_norm = proba.sum(axis=1)
+        # Row sums as matrix-vector products: numpy's reductions over a short
+        # last axis cost several times more for the few classes of a batch.
+        ones = np.ones(raw.shape[1], dtype=raw.dtype)
+        log_norm = proba @ ones
         proba /= log_norm[:, None]
         np.log(log_norm, out=log_norm)
         if y.ndim == 1:
             target_logit = shifted[np.arange(raw.shape[0]), y]
             per_sample = log_norm - target_logit
         else:
-            per_sample = log_norm * y.sum(axis=1) - np.einsum("ij,ij->i", y, shifted)
+            y_total = y @ np.ones(y.shape[1], dtype=y.dtype)
+            per_sample = log_norm * y_total - np.einsum("ij,ij->i", y, shifted)
         return proba, per_sample
 
     def _subtract_targets(self, proba, y):

@@ -57,6 +57,8 @@ class SGD(Optimizer):
     array([0.95])
     """
 
+    _elementwise_rule = True
+
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **base):
         super().__init__(learning_rate, **base)
         self.momentum = momentum
@@ -102,6 +104,8 @@ class Adam(Optimizer):
     array([0.9])
     """
 
+    _elementwise_rule = True
+
     def __init__(
         self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8, **base
     ):
@@ -119,9 +123,9 @@ class Adam(Optimizer):
         m = self._slot(index, "m", param.value)
         v = self._slot(index, "v", param.value)
         scratch = self._slot(index, "scratch", param.value)
-        moving_average(m, grad, self.beta_1)
+        moving_average(m, grad, self.beta_1, scratch)
         np.multiply(grad, grad, out=scratch)
-        moving_average(v, scratch, self.beta_2)
+        moving_average(v, scratch, self.beta_2, scratch)
         return m, v, scratch
 
     def _update(self, index, param, grad):

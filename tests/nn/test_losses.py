@@ -136,6 +136,29 @@ def test_cross_entropies_are_stable_for_extreme_outputs():
         assert nn.BinaryCrossEntropy().value(np.array([[0.0, 1.0]]), raw) == 2000.0
 
 
+@pytest.mark.parametrize("spread", [1.0, 50.0, 200.0])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_cce_shift_gives_the_exact_softmax_for_any_logit_spread(spread, dtype):
+    # Small spreads shift by the row mean, large ones by the row maximum;
+    # both must give the log-softmax computed in extended precision.
+    rng = np.random.default_rng(0)
+    raw = (spread * rng.standard_normal((40, 7))).astype(dtype)
+    labels = rng.integers(0, 7, 40)
+    exact = raw.astype(np.longdouble)
+    exact = exact - exact.max(axis=1, keepdims=True)
+    log_proba = exact - np.log(np.exp(exact).sum(axis=1, keepdims=True))
+    expected = float(-log_proba[np.arange(40), labels].mean())
+    loss = nn.CategoricalCrossEntropy()
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        value, grad = loss.value_and_gradient(labels, raw)
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    assert value == pytest.approx(expected, rel=rtol)
+    proba = np.exp(log_proba).astype(np.float64)
+    proba[np.arange(40), labels] -= 1
+    np.testing.assert_allclose(grad, proba / 40, rtol=rtol * 10, atol=rtol / 40)
+    assert grad.dtype == dtype
+
+
 def test_integer_and_one_hot_targets_agree():
     loss = nn.CategoricalCrossEntropy()
     assert loss.value(LABELS, RAW, WEIGHTS) == pytest.approx(

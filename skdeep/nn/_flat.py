@@ -1,0 +1,145 @@
+"""One contiguous gradient buffer for all the parameters an optimizer updates.
+
+An elementwise update rule (SGD, Adam, RMSprop, ...) costs a dozen array
+operations per parameter; for a network of many small parameters most of the
+time goes to calling them, not to the arithmetic.  :class:`FlatGradients`
+makes every parameter's ``grad`` a view of one buffer, so the rule runs once
+over all of them, with its moment buffers flat as well.  Each element sees
+exactly the same operations as in the per-parameter update, so the results
+are identical bit for bit.
+
+Parameter *values* are never moved: outside references to them (such as an
+estimator's ``coefs_``) stay valid.  The rule's in-place step on the flat
+"value" it is given is passed on to each parameter's own array.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["FlatGradients"]
+
+
+class _StepSink:
+    """Takes the place of ``param.value``: an in-place step goes to every value.
+
+    ``sink += step`` (or ``-=``) with a flat ``step`` adds the matching slice
+    of ``step`` to each parameter's own value array, in place.
+    """
+
+    def __init__(self, parameters, slices, dtype):
+        self._parameters = parameters
+        self._slices = slices
+        self.shape = (slices[-1].stop,)
+        self.dtype = dtype
+
+    def __iadd__(self, step):
+        for p, part in zip(self._parameters, self._slices):
+            p.value += step[part].reshape(p.value.shape)
+        return self
+
+    def __isub__(self, step):
+        for p, part in zip(self._parameters, self._slices):
+            p.value -= step[part].reshape(p.value.shape)
+        return self
+
+
+class _FlatTarget:
+    """Stands in for a Parameter in an update rule that sees all of them."""
+
+    __slots__ = ("value", "grad", "regularize", "name")
+
+    def __init__(self, value, grad):
+        self.value = value
+        self.grad = grad
+        self.regularize = False
+        self.name = "flat"
+
+
+class FlatGradients:
+    """The gradients of ``parameters`` as views of one contiguous buffer.
+
+    Parameters
+    ----------
+    parameters : list of Parameter
+        Each with a gradient, all of one floating dtype.  Their current
+        ``grad`` arrays are copied into the buffer and replaced by views.
+
+    Attributes
+    ----------
+    grad : ndarray of shape (n_elements,)
+        Every gradient, one after the other.
+    scratch_views : list of ndarray
+        A scratch buffer shaped like each parameter (views of one array).
+    target : object
+        What the update rule sees as the parameter: its ``value`` takes an
+        in-place step (``+=``/``-=``) and passes it on to every parameter.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeep.nn import Parameter
+    >>> a, b = Parameter(np.zeros((2, 2))), Parameter(np.zeros(3))
+    >>> a.grad, b.grad = np.ones((2, 2)), np.full(3, 2.0)
+    >>> flat = FlatGradients([a, b])
+    >>> flat.grad.tolist()
+    [1.0, 1.0, 1.0, 1.0, 2.0, 2.0, 2.0]
+    >>> a.grad.base is flat.grad
+    True
+    """
+
+    def __init__(self, parameters):
+        self.parameters = list(parameters)
+        dtype = self.parameters[0].value.dtype
+        self.slices, start = [], 0
+        for p in self.parameters:
+            self.slices.append(slice(start, start + p.value.size))
+            start += p.value.size
+        self.grad = np.empty(start, dtype=dtype)
+        self._grad_views = [
+            self.grad[part].reshape(p.value.shape)
+            for p, part in zip(self.parameters, self.slices)
+        ]
+        scratch = np.empty(start, dtype=dtype)
+        self.scratch_views = [
+            scratch[part].reshape(p.value.shape)
+            for p, part in zip(self.parameters, self.slices)
+        ]
+        sink = _StepSink(self.parameters, self.slices, dtype)
+        self.target = _FlatTarget(sink, self.grad)
+        self.bind(self.parameters)
+
+    @staticmethod
+    def eligible(parameters):
+        """Whether ``parameters`` (all with gradients, one dtype) can be flattened."""
+        if not parameters:
+            return False
+        dtype = parameters[0].value.dtype
+        for p in parameters:
+            value, grad = p.value, p.grad
+            if not isinstance(value, np.ndarray) or not isinstance(grad, np.ndarray):
+                return False
+            if value.dtype != dtype or grad.dtype != dtype or grad.shape != value.shape:
+                return False
+        return dtype.kind == "f"
+
+    def bind(self, parameters):
+        """Point the gradients of ``parameters`` at the buffer; False if foreign.
+
+        ``parameters`` must be the very objects (and shapes) this buffer was
+        made for.  A gradient that a layer replaced by a new array is copied
+        into the buffer first.
+        """
+        if len(parameters) != len(self.parameters):
+            return False
+        for p, own, view in zip(parameters, self.parameters, self._grad_views):
+            if p is not own or p.value.shape != view.shape:
+                return False
+            grad = p.grad
+            if grad is view:
+                continue
+            if grad is None or grad.shape != view.shape:
+                return False
+            np.copyto(view, grad)
+            p.grad = view
+        return True

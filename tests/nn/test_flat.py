@@ -1,0 +1,134 @@
+"""One flat gradient buffer per optimizer: same steps as per parameter, bit for bit."""
+
+import copy
+import pickle
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+
+from skdeep import nn
+from skdeep.nn._flat import FlatGradients
+
+SHAPES = [(4, 3), (3,), (3, 2), (2,)]
+OPTIMIZERS = [
+    lambda: nn.SGD(0.1, l2=0.01),
+    lambda: nn.SGD(0.1, momentum=0.9, l2=0.01),
+    lambda: nn.SGD(0.1, momentum=0.9, nesterov=True),
+    lambda: nn.Adam(0.01, l2=0.01, clipvalue=0.3),
+    lambda: nn.get_optimizer("rmsprop", l2=0.01),
+    lambda: nn.get_optimizer("adagrad"),
+    lambda: nn.get_optimizer("adadelta"),
+    lambda: nn.get_optimizer("adamax", l1=0.01),
+    lambda: nn.get_optimizer("nadam", max_norm=1.0),
+]
+
+
+def _parameters(dtype=np.float64):
+    rng = np.random.default_rng(0)
+    return [
+        nn.Parameter(rng.standard_normal(s).astype(dtype), regularize=len(s) == 2)
+        for s in SHAPES
+    ]
+
+
+def _gradients(n_steps, dtype=np.float64):
+    rng = np.random.default_rng(1)
+    return [
+        [rng.standard_normal(s).astype(dtype) for s in SHAPES] for _ in range(n_steps)
+    ]
+
+
+class _PerParameter:
+    """Forces the per-parameter path of the wrapped optimizer's class."""
+
+    def __init__(self, optimizer):
+        self.optimizer = optimizer
+        optimizer._elementwise_rule = False
+
+
+def _train(optimizer, params, grads, *, in_place_grads):
+    for step in grads:
+        for p, g in zip(params, step):
+            if in_place_grads and p.grad is not None:
+                p.grad[...] = g  # as Dense does (matmul with out=)
+            else:
+                p.grad = g.copy()  # as a layer creating a new array does
+        optimizer.step(params, n_samples=4.0)
+    return [p.value for p in params]
+
+
+@pytest.mark.parametrize("make", OPTIMIZERS)
+@pytest.mark.parametrize("in_place_grads", [True, False])
+def test_flat_update_equals_the_per_parameter_update_bit_for_bit(make, in_place_grads):
+    grads = _gradients(5)
+    flat_optimizer = make()
+    flat = _train(flat_optimizer, _parameters(), grads, in_place_grads=in_place_grads)
+    assert "flat" in flat_optimizer.slots or not flat_optimizer.slots
+    reference = _PerParameter(make()).optimizer
+    per_parameter = _train(reference, _parameters(), grads, in_place_grads=True)
+    assert "flat" not in reference.slots
+    for a, b in zip(flat, per_parameter):
+        assert_array_equal(a, b)
+
+
+def test_clipnorm_on_the_flat_buffer_equals_per_parameter_up_to_summation_order():
+    # The global norm sums in another order: equal to rounding, not bit for bit.
+    grads = [[10 * g for g in step] for step in _gradients(4)]
+    flat = _train(nn.Adam(0.1, clipnorm=0.5), _parameters(), grads, in_place_grads=True)
+    reference = _PerParameter(nn.Adam(0.1, clipnorm=0.5)).optimizer
+    per_parameter = _train(reference, _parameters(), grads, in_place_grads=True)
+    for a, b in zip(flat, per_parameter):
+        assert_allclose(a, b, rtol=1e-12)
+
+
+def test_values_stay_the_same_arrays_and_grads_become_views():
+    params = _parameters(np.float32)
+    values = [p.value for p in params]
+    optimizer = nn.Adam(0.01)
+    _train(optimizer, params, _gradients(2, np.float32), in_place_grads=True)
+    assert all(p.value is v for p, v in zip(params, values))
+    assert all(p.grad.base is optimizer._flat.grad for p in params)
+    assert optimizer._flat.grad.dtype == np.float32
+
+
+def test_new_parameter_objects_get_a_new_buffer_and_keep_the_moments():
+    # partial_fit trains a deep copy of the network with a deep copy of the
+    # optimizer: the copy must never write into the original's buffers.
+    params = _parameters()
+    optimizer = nn.Adam(0.01)
+    _train(optimizer, params, _gradients(2), in_place_grads=True)
+    before = [p.value.copy() for p in params]
+    clone, clone_params = copy.deepcopy(optimizer), copy.deepcopy(params)
+    assert "_flat" not in clone.__dict__
+    _train(clone, clone_params, _gradients(3)[2:], in_place_grads=True)
+    for p, b in zip(params, before):
+        assert_array_equal(p.value, b)
+    # Same result as continuing the original optimizer on the original network.
+    _train(optimizer, params, _gradients(3)[2:], in_place_grads=True)
+    for a, b in zip(clone_params, params):
+        assert_array_equal(a.value, b.value)
+    restored = pickle.loads(pickle.dumps(optimizer))
+    assert "_flat" not in restored.__dict__ and "flat" in restored.slots
+
+
+def test_parameters_without_gradient_or_mixed_dtypes_use_the_per_parameter_path():
+    params = _parameters()
+    for p, g in zip(params, _gradients(1)[0]):
+        p.grad = g
+    params[1].grad = None
+    optimizer = nn.Adam(0.01)
+    optimizer.step(params)
+    assert "flat" not in optimizer.slots and 0 in optimizer.slots
+    mixed = _parameters()
+    mixed[0].value = mixed[0].value.astype(np.float32)
+    for p, g in zip(mixed, _gradients(1)[0]):
+        p.grad = g.astype(p.value.dtype)
+    assert not FlatGradients.eligible(mixed)
+
+
+def test_adamw_reads_its_parameters_and_is_never_flattened():
+    params = _parameters()
+    optimizer = nn.get_optimizer("adamw", learning_rate=0.1)
+    _train(optimizer, params, _gradients(2), in_place_grads=True)
+    assert "flat" not in optimizer.slots
