@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .layers.base import Parameter
+
 __all__ = ["FlatGradients"]
 
 
@@ -42,18 +44,6 @@ class _StepSink:
         for p, part in zip(self._parameters, self._slices):
             p.value -= step[part].reshape(p.value.shape)
         return self
-
-
-class _FlatTarget:
-    """Stands in for a Parameter in an update rule that sees all of them."""
-
-    __slots__ = ("value", "grad", "regularize", "name")
-
-    def __init__(self, value, grad):
-        self.value = value
-        self.grad = grad
-        self.regularize = False
-        self.name = "flat"
 
 
 class FlatGradients:
@@ -106,7 +96,8 @@ class FlatGradients:
             for p, part in zip(self.parameters, self.slices)
         ]
         sink = _StepSink(self.parameters, self.slices, dtype)
-        self.target = _FlatTarget(sink, self.grad)
+        self.target = Parameter(sink, regularize=False, name="flat")
+        self.target.grad = self.grad
         self.bind(self.parameters)
 
     @staticmethod

@@ -286,6 +286,30 @@ def get_activation(spec, **kwargs):
     return _FACTORIES[canonical_activation_name(spec)](**kwargs)
 
 
+# ``exp`` of a shifted logit stays finite while the shift is at most this far
+# below the row's largest logit (float32 overflows near exp(88)).
+_SAFE_SHIFT_GAP = 60.0
+
+
+def _row_shift(x, axis):
+    """Shift along ``axis`` making ``exp(x - shift)`` safe (keepdims shape).
+
+    The maximum is exact but numpy's max over a short last axis (a batch's
+    few classes) is slow.  For 2-D rows the row mean, one matrix-vector
+    product, serves as well whenever no logit is more than
+    ``_SAFE_SHIFT_GAP`` above its row's mean, which one global max checks;
+    the sum of ``exp`` over a row then stays at least 1, so its log is safe.
+    Non-finite input falls back to the maximum.
+    """
+    if x.ndim == 2 and axis in (1, -1) and x.size and x.dtype.kind == "f":
+        mean = x @ np.full(x.shape[1], 1.0 / x.shape[1], dtype=x.dtype)
+        if x.max() - mean.min() <= _SAFE_SHIFT_GAP:
+            return mean[:, None]
+    if x.size == 0:
+        return np.zeros(np.shape(np.sum(x, axis=axis, keepdims=True)), dtype=x.dtype)
+    return x.max(axis=axis, keepdims=True)
+
+
 def softmax(x, axis=-1):
     """Numerically stable softmax along ``axis``.
 
@@ -304,7 +328,7 @@ def softmax(x, axis=-1):
     >>> softmax(np.array([[0.0, 0.0]]))
     array([[0.5, 0.5]])
     """
-    out = x - x.max(axis=axis, keepdims=True)
+    out = x - _row_shift(x, axis)
     np.exp(out, out=out)
     out /= out.sum(axis=axis, keepdims=True)
     return out
@@ -319,5 +343,5 @@ def log_softmax(x, axis=-1):
     >>> bool(np.allclose(np.exp(log_softmax(np.array([[1.0, 2.0]]))).sum(), 1))
     True
     """
-    shifted = x - x.max(axis=axis, keepdims=True)
+    shifted = x - _row_shift(x, axis)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 
-from .functional import softmax
+from .functional import _row_shift, softmax
 
 __all__ = [
     "Loss",
@@ -189,27 +189,6 @@ class BinaryCrossEntropy(Loss):
         return grad
 
 
-# ``exp`` of a shifted logit stays finite while the shift is at most this far
-# below the row's largest logit (float32 overflows near exp(88)).
-_SAFE_SHIFT_GAP = 60.0
-
-
-def _row_shift(raw):
-    """Per-row shift making ``exp(raw - shift)`` safe, shape ``(n_samples, 1)``.
-
-    The row maximum is exact but numpy's max over a short last axis is slow;
-    the row mean (one matrix-vector product) serves as well whenever no row
-    has a logit more than ``_SAFE_SHIFT_GAP`` above it, which one global max
-    checks.  (The row sum of ``exp`` then stays at least 1, so its log is safe.)
-    """
-    if raw.shape[0] == 0 or raw.shape[1] == 0:
-        return np.zeros((raw.shape[0], 1), dtype=raw.dtype)
-    mean = raw @ np.full(raw.shape[1], 1.0 / raw.shape[1], dtype=raw.dtype)
-    if raw.max() - mean.min() <= _SAFE_SHIFT_GAP:
-        return mean[:, None]
-    return raw.max(axis=1, keepdims=True)
-
-
 class CategoricalCrossEntropy(Loss):
     """Multiclass log loss with a softmax link.
 
@@ -241,7 +220,7 @@ class CategoricalCrossEntropy(Loss):
 
     def _stats(self, y, raw):
         """Softmax, and the per-sample loss computed from the same exponentials."""
-        shifted = raw - _row_shift(raw)
+        shifted = raw - _row_shift(raw, axis=1)
         proba = np.exp(shifted)
         # Row sums as matrix-vector products: numpy's reductions over a short
         # last axis cost several times more for the few classes of a batch.

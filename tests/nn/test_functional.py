@@ -122,3 +122,21 @@ def test_softmax_rows_sum_to_one_and_are_stable():
     expected = np.exp([1.0, 2.0, 3.0]) / np.exp([1.0, 2.0, 3.0]).sum()
     np.testing.assert_allclose(proba[1], expected)
     assert softmax(raw.astype(np.float32)).dtype == np.float32
+
+
+@pytest.mark.parametrize("spread", [1.0, 50.0, 200.0])
+@pytest.mark.parametrize("axis", [1, 0])
+def test_softmax_matches_extended_precision_for_any_spread_and_axis(spread, axis):
+    # Rows of small spread are shifted by their mean, others by their maximum
+    # (and other axes always by the maximum): every route is exact.
+    raw = spread * np.random.default_rng(0).standard_normal((30, 6))
+    exact = raw.astype(np.longdouble)
+    exact = exact - exact.max(axis=axis, keepdims=True)
+    log_exact = exact - np.log(np.exp(exact).sum(axis=axis, keepdims=True))
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        np.testing.assert_allclose(
+            log_softmax(raw, axis=axis), log_exact, rtol=1e-12, atol=1e-13
+        )
+        np.testing.assert_allclose(
+            softmax(raw, axis=axis), np.exp(log_exact), rtol=1e-12, atol=1e-300
+        )
