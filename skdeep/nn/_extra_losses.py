@@ -112,6 +112,10 @@ class KLDivergence(CategoricalCrossEntropy):
         proba, cross_entropy = super()._stats(y, raw)
         return proba, cross_entropy + xlogy(y, y).sum(axis=1)
 
+    def _total(self, y, raw):
+        proba, cross_entropy = super()._total(y, raw)
+        return proba, cross_entropy + float(xlogy(y, y).sum())
+
 
 class Poisson(Loss):
     """Half Poisson deviance with a log link (scikit-learn's ``loss="poisson"``).

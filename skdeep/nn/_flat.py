@@ -8,9 +8,12 @@ over all of them, with its moment buffers flat as well.  Each element sees
 exactly the same operations as in the per-parameter update, so the results
 are identical bit for bit.
 
-Parameter *values* are never moved: outside references to them (such as an
-estimator's ``coefs_``) stay valid.  The rule's in-place step on the flat
-"value" it is given is passed on to each parameter's own array.
+The optimizer never moves parameter *values*: outside references to them
+(such as an estimator's ``coefs_``) stay valid.  When the values already are
+consecutive views of one buffer (``share_value_buffer`` lays them out so when
+a :class:`~skdeep.nn.Sequential` is built or copied), the rule steps that
+buffer in one operation; otherwise its in-place step on the flat "value" is
+passed on to each parameter's own array.
 """
 
 from __future__ import annotations
@@ -20,6 +23,28 @@ import numpy as np
 from .layers.base import Parameter
 
 __all__ = ["FlatGradients"]
+
+
+def _shared_buffer(parameters, slices):
+    """The buffer whose consecutive views the values are, laid out as ``slices``."""
+    base = parameters[0].value.base
+    if (
+        not isinstance(base, np.ndarray)
+        or base.ndim != 1
+        or base.size != slices[-1].stop
+        or not base.flags.c_contiguous
+    ):
+        return None
+    address, itemsize = base.ctypes.data, base.itemsize
+    for p, part in zip(parameters, slices):
+        value = p.value
+        if (
+            value.base is not base
+            or not value.flags.c_contiguous
+            or value.ctypes.data != address + part.start * itemsize
+        ):
+            return None
+    return base
 
 
 class _StepSink:
@@ -61,9 +86,11 @@ class FlatGradients:
         Every gradient, one after the other.
     scratch_views : list of ndarray
         A scratch buffer shaped like each parameter (views of one array).
-    target : object
+    target : Parameter
         What the update rule sees as the parameter: its ``value`` takes an
-        in-place step (``+=``/``-=``) and passes it on to every parameter.
+        in-place step (``+=``/``-=``) for every parameter.  It is the values'
+        shared buffer when they have one, else an object that passes the step
+        on to each parameter's own array.
 
     Examples
     --------
@@ -95,8 +122,12 @@ class FlatGradients:
             scratch[part].reshape(p.value.shape)
             for p, part in zip(self.parameters, self.slices)
         ]
-        sink = _StepSink(self.parameters, self.slices, dtype)
-        self.target = Parameter(sink, regularize=False, name="flat")
+        values = _shared_buffer(self.parameters, self.slices)
+        # The value arrays the shared buffer was checked for (see ``bind``).
+        self._values = None if values is None else [p.value for p in self.parameters]
+        if values is None:
+            values = _StepSink(self.parameters, self.slices, dtype)
+        self.target = Parameter(values, regularize=False, name="flat")
         self.target.grad = self.grad
         self.bind(self.parameters)
 
@@ -118,13 +149,19 @@ class FlatGradients:
         """Point the gradients of ``parameters`` at the buffer; False if foreign.
 
         ``parameters`` must be the very objects (and shapes) this buffer was
-        made for.  A gradient that a layer replaced by a new array is copied
-        into the buffer first.
+        made for and, when the step goes to the values' shared buffer, still
+        hold those values.  A gradient that a layer replaced by a new array is
+        copied into the buffer first.
         """
         if len(parameters) != len(self.parameters):
             return False
-        for p, own, view in zip(parameters, self.parameters, self._grad_views):
+        values = self._values or [None] * len(parameters)
+        for p, own, view, value in zip(
+            parameters, self.parameters, self._grad_views, values
+        ):
             if p is not own or p.value.shape != view.shape:
+                return False
+            if value is not None and p.value is not value:
                 return False
             grad = p.grad
             if grad is view:

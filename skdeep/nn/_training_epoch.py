@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import time
 
+import numpy as np
+
 
 def _as_batches(n_samples, batch_size):
     starts = range(0, n_samples, batch_size)
@@ -40,7 +42,9 @@ def _run_epoch(network, loss, optimizer, data, batch_size, epoch):
 
 def _shuffled(X, y, w, rng):
     order = rng.permutation(X.shape[0])
-    return X[order], y[order], None if w is None else w[order]
+    # ``take`` gathers rows about twice as fast as fancy indexing.
+    X = X.take(order, axis=0) if isinstance(X, np.ndarray) else X[order]
+    return X, y[order], None if w is None else w[order]
 
 
 def _validate(network, loss, validation, validation_scorer, history):

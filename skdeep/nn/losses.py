@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 
-from .functional import _row_shift, softmax
+from .functional import _constant_vector, _row_shift, softmax
 
 __all__ = [
     "Loss",
@@ -224,17 +224,32 @@ class CategoricalCrossEntropy(Loss):
         proba = np.exp(shifted)
         # Row sums as matrix-vector products: numpy's reductions over a short
         # last axis cost several times more for the few classes of a batch.
-        ones = np.ones(raw.shape[1], dtype=raw.dtype)
-        log_norm = proba @ ones
+        log_norm = proba @ _constant_vector(raw.shape[1], 1.0, raw.dtype)
         proba /= log_norm[:, None]
         np.log(log_norm, out=log_norm)
         if y.ndim == 1:
             target_logit = shifted[np.arange(raw.shape[0]), y]
             per_sample = log_norm - target_logit
         else:
-            y_total = y @ np.ones(y.shape[1], dtype=y.dtype)
+            y_total = y @ _constant_vector(y.shape[1], 1.0, y.dtype)
             per_sample = log_norm * y_total - np.einsum("ij,ij->i", y, shifted)
         return proba, per_sample
+
+    def _total(self, y, raw):
+        """Softmax and the summed (unweighted) loss, for 2-D targets.
+
+        ``sum_i (log_norm_i * sum_k y_ik - y_i . shifted_i)`` as two
+        matrix-vector products and one dot product: the per-sample vector
+        is never formed.
+        """
+        shifted = raw - _row_shift(raw, axis=1)
+        proba = np.exp(shifted)
+        ones = _constant_vector(raw.shape[1], 1.0, raw.dtype)
+        log_norm = proba @ ones
+        proba /= log_norm[:, None]
+        np.log(log_norm, out=log_norm)
+        total = float(log_norm @ (y @ ones)) - float(np.vdot(y, shifted))
+        return proba, total
 
     def _subtract_targets(self, proba, y):
         if y.ndim == 1:
@@ -252,10 +267,15 @@ class CategoricalCrossEntropy(Loss):
     def value_and_gradient(self, y, raw, sample_weight=None):
         y = self._check_y(y, raw)
         scale = _row_scale(sample_weight, raw.shape[0], raw.dtype)
-        proba, per_sample = self._stats(y, raw)
+        if y.ndim == 2 and np.ndim(scale) == 0 and raw.ndim == 2:
+            proba, total = self._total(y, raw)
+            value = total * float(scale)
+        else:
+            proba, per_sample = self._stats(y, raw)
+            value = _weighted_sum(per_sample, scale)
         grad = self._subtract_targets(proba, y)
         grad *= scale
-        return _weighted_sum(per_sample, scale), grad
+        return value, grad
 
 
 class PerceptronLoss(Loss):

@@ -8,7 +8,8 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from skdeep import nn
-from skdeep.nn._flat import FlatGradients
+from skdeep.nn._flat import FlatGradients, _StepSink
+from skdeep.nn.layers.base import share_value_buffer
 
 SHAPES = [(4, 3), (3,), (3, 2), (2,)]
 OPTIMIZERS = [
@@ -60,11 +61,21 @@ def _train(optimizer, params, grads, *, in_place_grads):
 
 @pytest.mark.parametrize("make", OPTIMIZERS)
 @pytest.mark.parametrize("in_place_grads", [True, False])
-def test_flat_update_equals_the_per_parameter_update_bit_for_bit(make, in_place_grads):
+@pytest.mark.parametrize("shared_values", [False, True])
+def test_flat_update_equals_the_per_parameter_update_bit_for_bit(
+    make, in_place_grads, shared_values
+):
     grads = _gradients(5)
     flat_optimizer = make()
-    flat = _train(flat_optimizer, _parameters(), grads, in_place_grads=in_place_grads)
+    params = _parameters()
+    if shared_values:  # as a built Sequential stores them
+        assert share_value_buffer(params) is not None
+    flat = _train(flat_optimizer, params, grads, in_place_grads=in_place_grads)
     assert "flat" in flat_optimizer.slots or not flat_optimizer.slots
+    if "flat" in flat_optimizer.slots:
+        target = flat_optimizer._flat.target.value
+        assert isinstance(target, np.ndarray) == shared_values
+        assert shared_values == all(p.value.base is target for p in params)
     reference = _PerParameter(make()).optimizer
     per_parameter = _train(reference, _parameters(), grads, in_place_grads=True)
     assert "flat" not in reference.slots
@@ -132,3 +143,54 @@ def test_adamw_reads_its_parameters_and_is_never_flattened():
     optimizer = nn.get_optimizer("adamw", learning_rate=0.1)
     _train(optimizer, params, _gradients(2), in_place_grads=True)
     assert "flat" not in optimizer.slots
+
+
+def _network():
+    net = nn.Sequential([nn.Dense(5), nn.Activation("relu"), nn.Dense(2)])
+    net.build((3,), np.random.default_rng(0), np.float32)
+    return net
+
+
+def _shares_one_buffer(params):
+    base = params[0].value.base
+    sizes = [p.value.size for p in params]
+    offsets = [p.value.ctypes.data - base.ctypes.data for p in params]
+    expected = np.cumsum([0] + sizes[:-1]) * base.itemsize
+    return all(p.value.base is base for p in params) and offsets == expected.tolist()
+
+
+def test_a_sequential_stores_its_values_in_one_buffer_also_after_copy_and_pickle():
+    net = _network()
+    assert _shares_one_buffer(net.parameters())
+    x = np.ones((2, 3), dtype=np.float32)
+    for other in (copy.deepcopy(net), pickle.loads(pickle.dumps(net))):
+        params = other.parameters()
+        assert _shares_one_buffer(params)
+        assert params[0].value.base is not net.parameters()[0].value.base
+        assert_array_equal(other.forward(x), net.forward(x))
+
+
+def test_mixed_dtypes_keep_their_own_arrays():
+    params = _parameters()
+    params[0].value = params[0].value.astype(np.float32)
+    values = [p.value for p in params]
+    assert share_value_buffer(params) is None
+    assert all(p.value is v for p, v in zip(params, values))
+
+
+def test_a_replaced_value_is_updated_not_the_stale_shared_buffer():
+    # Someone assigns a new array to a parameter between steps: the optimizer
+    # must notice and step the new array (through the per-value sink).
+    net = _network()
+    params = net.parameters()
+    optimizer = nn.SGD(0.5)
+    for p in params:
+        p.grad = np.ones_like(p.value)
+    optimizer.step(params)
+    assert isinstance(optimizer._flat.target.value, np.ndarray)
+    replaced = np.zeros_like(params[0].value)
+    params[0].value = replaced
+    optimizer.step(params)
+    assert_array_equal(replaced, np.full_like(replaced, -0.5))
+    assert params[0].value is replaced
+    assert isinstance(optimizer._flat.target.value, _StepSink)

@@ -140,3 +140,15 @@ def test_softmax_matches_extended_precision_for_any_spread_and_axis(spread, axis
         np.testing.assert_allclose(
             softmax(raw, axis=axis), np.exp(log_exact), rtol=1e-12, atol=1e-300
         )
+
+
+def test_training_relu_equals_the_exact_relu_and_keeps_nan():
+    from skdeep.nn.functional import INPLACE, INPLACE_TRAINING
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 33)).astype(np.float32)
+    x[0, :4] = [0.0, -0.0, np.inf, np.nan]
+    fast = INPLACE_TRAINING["relu"](x.copy())
+    exact = INPLACE["relu"][0](x.copy())
+    np.testing.assert_array_equal(fast, exact)  # -0.0 == 0.0, NaN == NaN
+    assert np.isnan(fast[0, 3]) and fast[0, 2] == np.inf

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..functional import INPLACE, canonical_activation_name, get_activation
+from ..functional import (
+    INPLACE,
+    INPLACE_TRAINING,
+    canonical_activation_name,
+    get_activation,
+)
 from .base import Layer, Parameter
 
 __all__ = ["Activation", "PReLU", "RReLU"]
@@ -50,13 +55,16 @@ class Activation(Layer):
         self._function, self._derivative = get_activation(
             self.activation, **self.kwargs
         )
-        self._inplace = None
+        self._inplace = self._inplace_training = None
         if isinstance(self.activation, str) and not self.kwargs:
-            self._inplace = INPLACE.get(canonical_activation_name(self.activation))
+            name = canonical_activation_name(self.activation)
+            self._inplace = INPLACE.get(name)
+            if self._inplace is not None:
+                self._inplace_training = INPLACE_TRAINING.get(name, self._inplace[0])
 
     def __getstate__(self):
         state = super().__getstate__()
-        for key in ("_function", "_derivative", "_inplace"):
+        for key in ("_function", "_derivative", "_inplace", "_inplace_training"):
             state.pop(key, None)  # closures do not pickle; rebuilt on load
         return state
 
@@ -74,9 +82,10 @@ class Activation(Layer):
     def _forward_owned(self, x, training):
         if self._inplace is None:
             return self.forward(x, training)
-        y = self._inplace[0](x)
-        if training:
-            self._cache = (None, y)
+        if not training:
+            return self._inplace[0](x)
+        y = self._inplace_training(x)
+        self._cache = (None, y)
         return y
 
     def backward(self, dy):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Parameter", "Layer"]
+__all__ = ["Parameter", "Layer", "share_value_buffer"]
 
 
 class Parameter:
@@ -67,6 +67,39 @@ class Parameter:
             f"Parameter(name={self.name!r}, shape={self.value.shape}, "
             f"dtype={self.value.dtype}, regularize={self.regularize})"
         )
+
+
+def share_value_buffer(parameters):
+    """Store the values of ``parameters`` as consecutive views of one buffer.
+
+    Each value is copied into the buffer and ``param.value`` becomes its
+    view, so a flat optimizer step updates every parameter in one array
+    operation.  Call it only while nobody else holds the old value arrays
+    (right after building or copying a network).  Parameters of mixed or
+    non-floating dtypes, or values that are not plain arrays, are left alone.
+
+    Returns
+    -------
+    buffer : ndarray of shape (n_elements,) or None
+        The shared buffer, or None when the values were left alone.
+    """
+    parameters = list(parameters)
+    if not parameters or not all(
+        type(p.value) is np.ndarray
+        for p in parameters  # noqa: E721 (no subclasses)
+    ):
+        return None
+    dtype = parameters[0].value.dtype
+    if dtype.kind != "f" or any(p.value.dtype != dtype for p in parameters):
+        return None
+    buffer = np.empty(sum(p.value.size for p in parameters), dtype=dtype)
+    start = 0
+    for p in parameters:
+        view = buffer[start : start + p.value.size].reshape(p.value.shape)
+        view[...] = p.value
+        p.value = view
+        start += p.value.size
+    return buffer
 
 
 class Layer:

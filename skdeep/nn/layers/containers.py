@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import Layer
+from .base import Layer, share_value_buffer
 
 __all__ = ["Sequential"]
 
@@ -34,7 +34,15 @@ class Sequential(Layer):
         shape = input_shape
         for layer in self.layers:
             shape = layer.build(shape, rng, self.dtype)
+        # One buffer for every value: an optimizer then steps them all at once.
+        share_value_buffer(self.parameters())
         return shape
+
+    def __setstate__(self, state):
+        # Copies and pickles give each value its own array: share one again.
+        self.__dict__.update(state)
+        if self.built:
+            share_value_buffer(self.parameters())
 
     @property
     def _fresh_output(self):
