@@ -18,6 +18,8 @@ passed on to each parameter's own array.
 
 from __future__ import annotations
 
+from operator import is_
+
 import numpy as np
 
 from .layers.base import Parameter
@@ -155,6 +157,15 @@ class FlatGradients:
         """
         if len(parameters) != len(self.parameters):
             return False
+        if (
+            all(map(is_, parameters, self.parameters))
+            and all(map(is_, (p.grad for p in parameters), self._grad_views))
+            and (
+                self._values is None
+                or all(map(is_, (p.value for p in parameters), self._values))
+            )
+        ):
+            return True  # the usual case: nothing changed since the last step
         values = self._values or [None] * len(parameters)
         for p, own, view, value in zip(
             parameters, self.parameters, self._grad_views, values

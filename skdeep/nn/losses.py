@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 
-from .functional import _constant_vector, _row_shift, softmax
+from .functional import _constant_vector, _shifted, softmax
 
 __all__ = [
     "Loss",
@@ -220,7 +220,7 @@ class CategoricalCrossEntropy(Loss):
 
     def _stats(self, y, raw):
         """Softmax, and the per-sample loss computed from the same exponentials."""
-        shifted = raw - _row_shift(raw, axis=1)
+        shifted = _shifted(raw, axis=1)
         proba = np.exp(shifted)
         # Row sums as matrix-vector products: numpy's reductions over a short
         # last axis cost several times more for the few classes of a batch.
@@ -242,7 +242,7 @@ class CategoricalCrossEntropy(Loss):
         matrix-vector products and one dot product: the per-sample vector
         is never formed.
         """
-        shifted = raw - _row_shift(raw, axis=1)
+        shifted = _shifted(raw, axis=1)
         proba = np.exp(shifted)
         ones = _constant_vector(raw.shape[1], 1.0, raw.dtype)
         log_norm = proba @ ones

@@ -148,7 +148,12 @@ def test_training_relu_equals_the_exact_relu_and_keeps_nan():
     rng = np.random.default_rng(0)
     x = rng.standard_normal((64, 33)).astype(np.float32)
     x[0, :4] = [0.0, -0.0, np.inf, np.nan]
-    fast = INPLACE_TRAINING["relu"](x.copy())
+    mask = np.full_like(x, 7.0)
+    fast = INPLACE_TRAINING["relu"](x.copy(), mask)
     exact = INPLACE["relu"][0](x.copy())
     np.testing.assert_array_equal(fast, exact)  # -0.0 == 0.0, NaN == NaN
     assert np.isnan(fast[0, 3]) and fast[0, 2] == np.inf
+    np.testing.assert_array_equal(mask, (x > 0).astype(x.dtype))
+    # The backward pass through the mask equals the exact derivative's.
+    dy = rng.standard_normal(x.shape).astype(np.float32)
+    np.testing.assert_array_equal(dy * mask, INPLACE["relu"][1](dy.copy(), exact))

@@ -60,7 +60,7 @@ class Activation(Layer):
             name = canonical_activation_name(self.activation)
             self._inplace = INPLACE.get(name)
             if self._inplace is not None:
-                self._inplace_training = INPLACE_TRAINING.get(name, self._inplace[0])
+                self._inplace_training = INPLACE_TRAINING.get(name)
 
     def __getstate__(self):
         state = super().__getstate__()
@@ -76,7 +76,7 @@ class Activation(Layer):
     def forward(self, x, training=False):
         y = self._function(x)
         if training:
-            self._cache = (None if self._inplace else x, y)
+            self._cache = (None if self._inplace else x, y, None)
         return y
 
     def _forward_owned(self, x, training):
@@ -84,18 +84,35 @@ class Activation(Layer):
             return self.forward(x, training)
         if not training:
             return self._inplace[0](x)
-        y = self._inplace_training(x)
-        self._cache = (None, y)
+        if self._inplace_training is None:
+            y = self._inplace[0](x)
+            self._cache = (None, y, None)
+            return y
+        mask = self._mask_buffer(x)
+        y = self._inplace_training(x, mask)
+        self._cache = (None, y, mask)
         return y
 
+    def _mask_buffer(self, x):
+        # Reused across mini-batches (a scratch buffer: not pickled).
+        mask = self.__dict__.get("_scratch_mask")
+        if mask is None or mask.shape != x.shape or mask.dtype != x.dtype:
+            mask = self._scratch_mask = np.empty(x.shape, dtype=x.dtype)
+        return mask
+
     def backward(self, dy):
-        x, y = self._require_cache()
+        x, y, mask = self._require_cache()
+        if mask is not None:
+            return dy * mask
         if self._inplace is not None:
             return self._inplace[1](dy.copy(), y)
         return dy * self._derivative(x, y)
 
     def _backward_owned(self, dy):
-        x, y = self._require_cache()
+        x, y, mask = self._require_cache()
+        if mask is not None:
+            dy *= mask
+            return dy
         if self._inplace is not None:
             return self._inplace[1](dy, y)
         dy *= self._derivative(x, y)
