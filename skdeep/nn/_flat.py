@@ -22,18 +22,18 @@ from operator import is_
 
 import numpy as np
 
-from .layers.base import Parameter
+from .layers.base import Parameter, flat_layout
 
 __all__ = ["FlatGradients"]
 
 
-def _shared_buffer(parameters, slices):
-    """The buffer whose consecutive views the values are, laid out as ``slices``."""
+def _shared_buffer(parameters, slices, size):
+    """The buffer of ``size`` elements whose views the values are, at ``slices``."""
     base = parameters[0].value.base
     if (
         not isinstance(base, np.ndarray)
         or base.ndim != 1
-        or base.size != slices[-1].stop
+        or base.size != size
         or not base.flags.c_contiguous
     ):
         return None
@@ -56,10 +56,10 @@ class _StepSink:
     of ``step`` to each parameter's own value array, in place.
     """
 
-    def __init__(self, parameters, slices, dtype):
+    def __init__(self, parameters, slices, size, dtype):
         self._parameters = parameters
         self._slices = slices
-        self.shape = (slices[-1].stop,)
+        self.shape = (size,)
         self.dtype = dtype
 
     def __iadd__(self, step):
@@ -88,6 +88,9 @@ class FlatGradients:
         Every gradient, one after the other.
     scratch_views : list of ndarray
         A scratch buffer shaped like each parameter (views of one array).
+    penalized : Parameter or None
+        With a shared value buffer, all regularised parameters as one (the
+        layout puts them first), so penalties take one operation; else None.
     target : Parameter
         What the update rule sees as the parameter: its ``value`` takes an
         in-place step (``+=``/``-=``) for every parameter.  It is the values'
@@ -110,25 +113,30 @@ class FlatGradients:
     def __init__(self, parameters):
         self.parameters = list(parameters)
         dtype = self.parameters[0].value.dtype
-        self.slices, start = [], 0
-        for p in self.parameters:
-            self.slices.append(slice(start, start + p.value.size))
-            start += p.value.size
-        self.grad = np.empty(start, dtype=dtype)
+        self.slices, n_regularized = flat_layout(self.parameters)
+        size = sum(p.value.size for p in self.parameters)
+        self.grad = np.empty(size, dtype=dtype)
         self._grad_views = [
             self.grad[part].reshape(p.value.shape)
             for p, part in zip(self.parameters, self.slices)
         ]
-        scratch = np.empty(start, dtype=dtype)
+        scratch = np.empty(size, dtype=dtype)
         self.scratch_views = [
             scratch[part].reshape(p.value.shape)
             for p, part in zip(self.parameters, self.slices)
         ]
-        values = _shared_buffer(self.parameters, self.slices)
+        values = _shared_buffer(self.parameters, self.slices, size)
         # The value arrays the shared buffer was checked for (see ``bind``).
         self._values = None if values is None else [p.value for p in self.parameters]
+        self.penalized = self.penalized_scratch = None
         if values is None:
-            values = _StepSink(self.parameters, self.slices, dtype)
+            values = _StepSink(self.parameters, self.slices, size, dtype)
+        elif n_regularized:
+            # Every regularised parameter at once (the layout's prefix).
+            prefix = slice(0, n_regularized)
+            self.penalized = Parameter(values[prefix], regularize=True, name="flat")
+            self.penalized.grad = self.grad[prefix]
+            self.penalized_scratch = scratch[prefix]
         self.target = Parameter(values, regularize=False, name="flat")
         self.target.grad = self.grad
         self.bind(self.parameters)

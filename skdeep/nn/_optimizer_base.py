@@ -205,12 +205,13 @@ class Optimizer:
             The batch's sample count or weight sum (divides the penalties).
         """
         flat = self._flat_gradients(parameters)
+        if flat is not None and flat.penalized is not None:
+            penalized, scratch = [flat.penalized], [flat.penalized_scratch]
+        else:
+            penalized = parameters
+            scratch = None if flat is None else flat.scratch_views
         add_penalty_gradient(
-            parameters,
-            l2=self.l2,
-            l1=self.l1,
-            n_samples=n_samples,
-            scratch=None if flat is None else flat.scratch_views,
+            penalized, l2=self.l2, l1=self.l1, n_samples=n_samples, scratch=scratch
         )
         if flat is not None:
             # One pass of the rule over every parameter (same result, far
@@ -228,6 +229,11 @@ class Optimizer:
 
     def penalty(self, parameters, n_samples=1.0):
         """The optimizer's own L2/L1 penalty value (see :func:`penalty_value`)."""
+        if not (self.l2 or self.l1):
+            return 0.0
+        flat = self.__dict__.get("_flat")
+        if flat is not None and flat.penalized is not None and flat.bind(parameters):
+            parameters = [flat.penalized]  # one pass over all regularised values
         return penalty_value(parameters, l2=self.l2, l1=self.l1, n_samples=n_samples)
 
     def _update(self, index, param, grad):

@@ -9,7 +9,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from skdeep import nn
 from skdeep.nn._flat import FlatGradients, _StepSink
-from skdeep.nn.layers.base import share_value_buffer
+from skdeep.nn.layers.base import flat_layout, share_value_buffer
 
 SHAPES = [(4, 3), (3,), (3, 2), (2,)]
 OPTIMIZERS = [
@@ -153,10 +153,17 @@ def _network():
 
 def _shares_one_buffer(params):
     base = params[0].value.base
-    sizes = [p.value.size for p in params]
-    offsets = [p.value.ctypes.data - base.ctypes.data for p in params]
-    expected = np.cumsum([0] + sizes[:-1]) * base.itemsize
-    return all(p.value.base is base for p in params) and offsets == expected.tolist()
+    slices, n_regularized = flat_layout(params)
+    start = base.ctypes.data
+    offsets = [(p.value.ctypes.data - start) // base.itemsize for p in params]
+    # Regularised parameters (the kernels) first, so penalties see one prefix.
+    kernels = sum(p.value.size for p in params if p.regularize)
+    return (
+        all(p.value.base is base for p in params)
+        and offsets == [part.start for part in slices]
+        and n_regularized == kernels
+        and all(p.regularize == (s.stop <= kernels) for p, s in zip(params, slices))
+    )
 
 
 def test_a_sequential_stores_its_values_in_one_buffer_also_after_copy_and_pickle():
@@ -194,3 +201,23 @@ def test_a_replaced_value_is_updated_not_the_stale_shared_buffer():
     assert_array_equal(replaced, np.full_like(replaced, -0.5))
     assert params[0].value is replaced
     assert isinstance(optimizer._flat.target.value, _StepSink)
+
+
+@pytest.mark.parametrize("penalty", [{"l2": 0.3}, {"l1": 0.2, "l2": 0.1}])
+def test_the_penalty_over_the_shared_prefix_equals_the_per_parameter_penalty(penalty):
+    net, reference = _network(), _network()
+    params, ref_params = net.parameters(), reference.parameters()
+    flat_optimizer, per_parameter = nn.SGD(0.1, **penalty), nn.SGD(0.1, **penalty)
+    per_parameter._elementwise_rule = False
+    for step in range(3):
+        for a, b in zip(params, ref_params):
+            a.grad = np.full_like(a.value, 0.1 * step)
+            b.grad = a.grad.copy()
+        value = flat_optimizer.penalty(params, 7.0)
+        expected = nn.penalty_value(ref_params, n_samples=7.0, **penalty)
+        assert_allclose(value, expected, rtol=1e-6)  # float32, summation order
+        flat_optimizer.step(params, n_samples=7.0)
+        per_parameter.step(ref_params, n_samples=7.0)
+        assert flat_optimizer._flat.penalized is not None
+        for a, b in zip(params, ref_params):
+            assert_array_equal(a.value, b.value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Parameter", "Layer", "share_value_buffer"]
+__all__ = ["Parameter", "Layer", "share_value_buffer", "flat_layout"]
 
 
 class Parameter:
@@ -69,14 +69,40 @@ class Parameter:
         )
 
 
-def share_value_buffer(parameters):
-    """Store the values of ``parameters`` as consecutive views of one buffer.
+def flat_layout(parameters):
+    """Where each parameter lives in a flat buffer of all of them.
 
-    Each value is copied into the buffer and ``param.value`` becomes its
-    view, so a flat optimizer step updates every parameter in one array
-    operation.  Call it only while nobody else holds the old value arrays
-    (right after building or copying a network).  Parameters of mixed or
-    non-floating dtypes, or values that are not plain arrays, are left alone.
+    Regularised parameters come first, each group in the given order, so the
+    penalties apply to one contiguous prefix.
+
+    Returns
+    -------
+    slices : list of slice
+        One per parameter, in the given order.
+    n_regularized : int
+        Length of the regularised prefix.
+    """
+    slices = [None] * len(parameters)
+    start = 0
+    for regularized in (True, False):
+        for i, p in enumerate(parameters):
+            if bool(p.regularize) == regularized:
+                slices[i] = slice(start, start + p.value.size)
+                start += p.value.size
+        if regularized:
+            n_regularized = start
+    return slices, n_regularized
+
+
+def share_value_buffer(parameters):
+    """Store the values of ``parameters`` as views of one buffer.
+
+    Each value is copied into the buffer (laid out by :func:`flat_layout`)
+    and ``param.value`` becomes its view, so a flat optimizer step updates
+    every parameter in one array operation.  Call it only while nobody else
+    holds the old value arrays (right after building or copying a network).
+    Parameters of mixed or non-floating dtypes, or values that are not plain
+    arrays, are left alone.
 
     Returns
     -------
@@ -92,13 +118,12 @@ def share_value_buffer(parameters):
     dtype = parameters[0].value.dtype
     if dtype.kind != "f" or any(p.value.dtype != dtype for p in parameters):
         return None
+    slices, _ = flat_layout(parameters)
     buffer = np.empty(sum(p.value.size for p in parameters), dtype=dtype)
-    start = 0
-    for p in parameters:
-        view = buffer[start : start + p.value.size].reshape(p.value.shape)
+    for p, part in zip(parameters, slices):
+        view = buffer[part].reshape(p.value.shape)
         view[...] = p.value
         p.value = view
-        start += p.value.size
     return buffer
 
 

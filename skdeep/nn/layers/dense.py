@@ -88,7 +88,7 @@ class Dense(Layer):
         x = self._require_cache()
         dy2 = dy.reshape(-1, dy.shape[-1])
         kernel = self.params["kernel"]
-        if issparse(x):  # scipy sparse input (first layer only)
+        if not isinstance(x, np.ndarray) and issparse(x):  # sparse first-layer input
             kernel.set_grad(np.asarray(x.T @ dy2, dtype=kernel.value.dtype))
         else:
             x2 = x.reshape(-1, x.shape[-1])
