@@ -218,15 +218,23 @@ class CategoricalCrossEntropy(Loss):
             return y.astype(np.intp, copy=False)
         return super()._check_y(y, raw)
 
-    def _stats(self, y, raw):
-        """Softmax, and the per-sample loss computed from the same exponentials."""
+    @staticmethod
+    def _softmax_parts(raw):
+        """``(shifted logits, softmax, log of the row normalisers)``.
+
+        Row sums are matrix-vector products: numpy's reductions over a short
+        last axis cost several times more for the few classes of a batch.
+        """
         shifted = _shifted(raw, axis=1)
         proba = np.exp(shifted)
-        # Row sums as matrix-vector products: numpy's reductions over a short
-        # last axis cost several times more for the few classes of a batch.
         log_norm = proba @ _constant_vector(raw.shape[1], 1.0, raw.dtype)
         proba /= log_norm[:, None]
         np.log(log_norm, out=log_norm)
+        return shifted, proba, log_norm
+
+    def _stats(self, y, raw):
+        """Softmax, and the per-sample loss computed from the same exponentials."""
+        shifted, proba, log_norm = self._softmax_parts(raw)
         if y.ndim == 1:
             target_logit = shifted[np.arange(raw.shape[0]), y]
             per_sample = log_norm - target_logit
@@ -242,14 +250,9 @@ class CategoricalCrossEntropy(Loss):
         matrix-vector products and one dot product: the per-sample vector
         is never formed.
         """
-        shifted = _shifted(raw, axis=1)
-        proba = np.exp(shifted)
-        ones = _constant_vector(raw.shape[1], 1.0, raw.dtype)
-        log_norm = proba @ ones
-        proba /= log_norm[:, None]
-        np.log(log_norm, out=log_norm)
-        total = float(log_norm @ (y @ ones)) - float(np.vdot(y, shifted))
-        return proba, total
+        shifted, proba, log_norm = self._softmax_parts(raw)
+        y_total = y @ _constant_vector(y.shape[1], 1.0, y.dtype)
+        return proba, float(log_norm @ y_total) - float(np.vdot(y, shifted))
 
     def _subtract_targets(self, proba, y):
         if y.ndim == 1:
