@@ -3,8 +3,9 @@
 DBSCAN only ever needs the unordered pairs ``(i, j)``, ``i < j``, whose distance
 is at most ``eps`` (a point is always its own neighbour, implicitly).  They
 come from scipy's ``cKDTree`` for Minkowski metrics on dense data of low
-dimension, and from chunked distance blocks otherwise; a precomputed (dense or
-sparse) distance matrix is read row-chunk by row-chunk.
+dimension, and from chunked distance blocks otherwise (dense Euclidean blocks
+from one matrix product each); a precomputed (dense or sparse) distance matrix
+is read row-chunk by row-chunk.
 """
 
 from __future__ import annotations
@@ -30,6 +31,32 @@ _MINKOWSKI_P = {
     "chebyshev": np.inf,
     "infinity": np.inf,
 }
+
+
+def _gram_operand(X, left):
+    """``[-2 X, ||x||², 1]`` (left) or ``[X, 1, ||x||²]`` (right), float64.
+
+    The product of a left and a right operand is the matrix of squared
+    Euclidean distances of their rows.
+    """
+    out = np.empty((X.shape[0], X.shape[1] + 2), dtype=np.float64)
+    out[:, :-2] = X
+    squared = np.einsum("ij,ij->i", out[:, :-2], out[:, :-2])
+    if left:
+        out[:, :-2] *= -2.0
+    out[:, -2], out[:, -1] = (squared, 1.0) if left else (1.0, squared)
+    return out
+
+
+def _positions(mask):
+    """Row and column indices of the True entries of a 2-D mask.
+
+    One flat search and an integer division: faster than ``np.nonzero`` on
+    the 2-D array, which unravels every index itself.
+    """
+    flat = np.flatnonzero(mask)
+    rows = flat // mask.shape[1]
+    return rows, flat - rows * mask.shape[1]
 
 
 def minkowski_p(metric, p, metric_params):
@@ -80,6 +107,10 @@ class RadiusPairs:
         self.tree = None
         if self._use_tree(algorithm):
             self.tree = cKDTree(X, leafsize=leaf_size)
+        # Dense Euclidean distances by the Gram expansion (see _gram_block).
+        self._columns = None
+        if self.tree is None and self._plain_euclidean():
+            self._columns = _gram_operand(X, left=False)
 
     def _use_tree(self, algorithm):
         if self.p is None or sp.issparse(self.X) or self.metric == "precomputed":
@@ -87,6 +118,16 @@ class RadiusPairs:
         if algorithm == "brute":
             return False
         return algorithm != "auto" or self.X.shape[1] <= _TREE_MAX_FEATURES
+
+    def _plain_euclidean(self):
+        """True for dense features under the Euclidean metric, no options."""
+        if sp.issparse(self.X) or self.metric == "precomputed":
+            return False
+        if self.metric in ("euclidean", "l2"):
+            return not self.metric_params
+        if self.metric != "minkowski" or self.p != 2.0:
+            return False
+        return not {k: v for k, v in self.metric_params.items() if k != "p"}
 
     def _chunk_rows(self, n_cols, per_row=None):
         """Rows per chunk so that one chunk yields at most ``_BLOCK_ENTRIES``."""
@@ -105,17 +146,39 @@ class RadiusPairs:
     def stored_pairs(self):
         """Every pair ``(i, j)``, ``i < j``, at once, or None when too many.
 
-        Only trees know cheaply how many pairs to expect; other sources always
-        stream their pairs chunk by chunk.
+        Trees estimate the number of pairs before building them; other
+        sources gather them block by block until the budget runs out.
         """
         if self.tree is None:
-            return None
+            return self._collect_block_pairs()
         expected_pairs = (self._mean_neighbors() - 1) * self.X.shape[0] / 2
         # 16 bytes per pair, with headroom for the estimate and temporaries.
         if expected_pairs * 16 * 2 > MAX_STORED_PAIR_BYTES:
             return None
         pairs = self.tree.query_pairs(self.eps, p=self.p, output_type="ndarray")
         return pairs[:, 0], pairs[:, 1]
+
+    def _collect_block_pairs(self):
+        """All pairs from distance blocks, or None past the storage budget.
+
+        Without a tree the number of pairs is unknown in advance, so they are
+        gathered while they fit (small data sets, moderate ``eps``: every
+        later pass then reads them instead of recomputing distances).  Past
+        half of ``MAX_STORED_PAIR_BYTES`` (concatenating briefly holds them
+        twice) they are dropped and every pass streams its own pairs.
+        """
+        everyone = np.arange(self.X.shape[0])
+        found_i, found_j, n_bytes = [], [], 0
+        for i, j in self.pairs_between(everyone, everyone, upper_only=True):
+            n_bytes += i.nbytes + j.nbytes
+            # Half the budget: concatenating briefly holds the pairs twice.
+            if 2 * n_bytes > MAX_STORED_PAIR_BYTES:
+                return None
+            found_i.append(i)
+            found_j.append(j)
+        if not found_i:
+            return np.empty(0, np.intp), np.empty(0, np.intp)
+        return np.concatenate(found_i), np.concatenate(found_j)
 
     def neighbor_weights(self, sample_weight):
         """Total weight of each sample's neighbourhood (itself included)."""
@@ -152,7 +215,7 @@ class RadiusPairs:
         # For a set against itself, a chunk only needs the columns from its own
         # first row on: a smaller tree per chunk beats generating every pair
         # twice (rows come sorted from np.flatnonzero / np.arange).
-        triangular = upper_only and col_tree is not None and rows is cols
+        triangular = upper_only and rows is cols
         for start in range(0, rows.size, step):
             chunk = rows[start : start + step]
             chunk_cols, offset = (cols[start:], start) if triangular else (cols, 0)
@@ -163,7 +226,7 @@ class RadiusPairs:
                 )
                 local_i, local_j = found["i"], found["j"]
             else:
-                local_i, local_j = self._neighbors_in_block(chunk, cols)
+                local_i, local_j = self._neighbors_in_block(chunk, chunk_cols)
             i, j = chunk[local_i], chunk_cols[local_j]
             if upper_only:
                 keep = i < j
@@ -173,6 +236,8 @@ class RadiusPairs:
     def _neighbors_in_block(self, rows, cols, X_rows=None):
         """Local (row, col) positions with distance <= eps in one block."""
         X_rows = self.X[rows] if X_rows is None else X_rows
+        if self._columns is not None:
+            return _positions(self._gram_block(cols, X_rows))
         if self.metric == "precomputed":
             block = X_rows[:, cols]
         else:
@@ -185,7 +250,26 @@ class RadiusPairs:
             block = block.tocoo()
             keep = block.data <= self.eps
             return block.row[keep], block.col[keep]
-        return np.nonzero(np.asarray(block) <= self.eps)
+        return _positions(np.asarray(block) <= self.eps)
+
+    def _gram_block(self, cols, X_rows):
+        """Mask of ``||x_r - x_c||² <= eps²`` for the rows against ``cols``.
+
+        The squared distance ``||x_r||² - 2 x_r·x_c + ||x_c||²`` is a single
+        matrix product of operands widened by two columns (see
+        :func:`_gram_operand`), so a block costs one product and one
+        comparison.  Like scikit-learn's brute-force radius search it compares
+        squared distances with ``eps²``.
+        """
+        start = int(cols[0]) if cols.size else 0
+        if np.array_equal(cols, np.arange(start, start + cols.size)):
+            # Consecutive indices (all samples, or the triangle of a set
+            # against itself): a view instead of a gathered copy.
+            columns = self._columns[start : start + cols.size]
+        else:
+            columns = self._columns[cols]
+        block = _gram_operand(X_rows, left=True) @ columns.T
+        return block <= float(self.eps) ** 2
 
     def _metric_and_kwargs(self, sparse_input):
         """The metric name and keyword arguments for ``pairwise_distances``.

@@ -52,6 +52,19 @@ def test_algorithms_agree(algorithm):
     _assert_same_clustering(ours, SkDBSCAN(eps=eps).fit(X))
 
 
+@pytest.mark.parametrize("eps", [2.0, 3.0, 6.0])
+def test_high_dimensional_brute_force_matches_sklearn(eps):
+    # More than 16 features: both libraries search by brute force; integer
+    # coordinates put many pairs at exactly eps, where the two must agree.
+    X = np.random.RandomState(0).randint(0, 3, size=(300, 20)).astype(float)
+    X[150:] += 4.0
+    params = dict(eps=eps, min_samples=3)
+    _assert_same_clustering(DBSCAN(**params).fit(X), SkDBSCAN(**params).fit(X))
+    weights = np.random.RandomState(1).randint(0, 3, len(X)).astype(float)
+    ours = DBSCAN(**params).fit(X, sample_weight=weights)
+    _assert_same_clustering(ours, SkDBSCAN(**params).fit(X, sample_weight=weights))
+
+
 @pytest.mark.parametrize("sparse_input", [False, True])
 def test_precomputed_matches_sklearn(sparse_input):
     X, eps = _datasets()["moons"]

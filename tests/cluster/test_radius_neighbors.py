@@ -35,9 +35,8 @@ def test_pairs_match_brute_force(
     assert (
         _as_set(source.pairs_between(everyone, everyone, upper_only=True)) == expected
     )
-    if source.tree is not None:
-        i, j = source.stored_pairs()
-        assert _as_set([(i, j)]) == expected
+    i, j = source.stored_pairs()
+    assert _as_set([(i, j)]) == expected
     weights = np.linspace(0.5, 2.0, len(data))
     np.testing.assert_allclose(source.neighbor_weights(weights), (D <= eps) @ weights)
     np.testing.assert_allclose(
@@ -59,3 +58,27 @@ def test_pairs_between_subsets_and_sparse_precomputed(data):
 def test_minkowski_p_below_one_is_rejected(data):
     with pytest.raises(ValueError, match="p must be greater than or equal to 1"):
         RadiusPairs(data, 0.1, "minkowski", 0.5, None, "auto", None)
+
+
+def test_block_pairs_are_dropped_past_the_budget(monkeypatch, data):
+    source = RadiusPairs(data, 0.3, "euclidean", None, None, "brute", None)
+    assert source.stored_pairs() is not None
+    monkeypatch.setattr(_radius_neighbors, "MAX_STORED_PAIR_BYTES", 64)
+    assert source.stored_pairs() is None
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_gram_blocks_keep_pairs_at_exactly_eps(dtype):
+    # Integer coordinates: every squared distance is exact, and eps = 3 is
+    # the distance of many pairs, which must count as neighbours (<= eps).
+    X = np.random.RandomState(0).randint(0, 3, size=(120, 20)).astype(dtype)
+    D2 = ((X[:, None, :].astype(float) - X[None, :, :]) ** 2).sum(axis=2)
+    assert np.any(D2 == 9.0)
+    source = RadiusPairs(X, 3.0, "euclidean", None, None, "auto", None)
+    assert source.tree is None and source._columns is not None
+    expected = {(i, j) for i, j in zip(*np.nonzero(D2 <= 9.0)) if i < j}
+    everyone = np.arange(len(X))
+    assert _as_set(source.pairs_between(everyone, everyone, True)) == expected
+    rows, cols = np.arange(0, 120, 3), np.arange(1, 120, 2)
+    expected = {(i, j) for i in rows for j in cols if D2[i, j] <= 9.0}
+    assert _as_set(source.pairs_between(rows, cols)) == expected
