@@ -63,7 +63,9 @@ def iter_chunks(n_samples: int, n_clusters: int, n_features: int, itemsize: int)
 
 def squared_norms(X) -> np.ndarray:
     """Squared Euclidean norm of each row of a dense or CSR matrix."""
-    return row_norms(X, squared=True)
+    if sp.issparse(X):
+        return row_norms(X, squared=True)
+    return np.einsum("ij,ij->i", X, X)
 
 
 def partial_distances(X_chunk, minus_two_centers_t, centers_sq_norms, out=None):

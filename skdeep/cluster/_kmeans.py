@@ -55,7 +55,9 @@ class KMeans(BaseKMeans):
         distance computations the triangle inequality proves useless:
         ``"lloyd"`` keeps Hamerly's two bounds per sample, ``"elkan"`` also
         one bound per (sample, centre) (an extra ``(n_samples, n_clusters)``
-        array; usually no faster than ``"lloyd"`` here).
+        array; usually no faster than ``"lloyd"`` here).  Small problems
+        (``n_samples * n_clusters <= 2**17``) skip the bounds and compute
+        every distance in both.
 
     Attributes
     ----------

@@ -12,6 +12,8 @@ product.  Labels are therefore exactly those of a full Lloyd pass.
   the second-closest centre: two extra floats per sample.
 * :class:`ElkanBounds` (Elkan, 2003) also keeps one lower bound per (centre,
   sample): more memory, fewer recomputations.
+* :class:`FullPassLabels` keeps no bounds and recomputes every distance: on
+  small problems the bookkeeping costs more than the distances it saves.
 """
 
 from __future__ import annotations
@@ -136,3 +138,28 @@ class ElkanBounds(HamerlyBounds):
         bound -= self.offset[:, None]
         np.maximum(bound, half[:, self.labels[candidates]], out=bound)
         return candidates[bound.min(axis=0) < self.upper[candidates]]
+
+
+class FullPassLabels(HamerlyBounds):
+    """Closest-centre labels from a full distance pass at every E-step.
+
+    No bounds to keep: the argmin of ``||c||² - 2 x·c`` (the ``||x||²`` term
+    does not change it), as scikit-learn's Lloyd iteration computes it.
+    """
+
+    def __init__(self, X, centers):
+        self.X = X
+        self.labels = np.empty(X.shape[0], dtype=np.int32)
+        self.recompute(centers, None)
+
+    def recompute(self, centers, rows):
+        minus_two_centers_t, centers_sq = prepare_centers(centers)
+        for idx in self._chunks(rows, centers.shape[0]):
+            block = partial_distances(self.X[idx], minus_two_centers_t, centers_sq)
+            np.argmin(block, axis=1, out=self.labels[idx])
+
+    def shift(self, shift):
+        """Nothing to widen."""
+
+    def assign(self, centers):
+        self.recompute(centers, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 
 from ._k_means_common import (
     average_centers,
@@ -12,11 +13,14 @@ from ._k_means_common import (
     single_threaded_blas,
     weighted_sums,
 )
-from ._kmeans_bounds import ElkanBounds, HamerlyBounds
+from ._kmeans_bounds import ElkanBounds, FullPassLabels, HamerlyBounds
 
 # When more than this fraction of the samples changed cluster, recomputing the
 # cluster sums from scratch is cheaper than patching them.
 _FULL_UPDATE_FRACTION = 0.2
+# Up to this many (sample, centre) pairs recomputing every distance beats
+# keeping bounds, whose fixed cost per iteration dominates on small data.
+SMALL_PROBLEM_SIZE = 2**17
 
 
 class ClusterSums:
@@ -28,17 +32,39 @@ class ClusterSums:
     number of samples that changed cluster.
     """
 
-    def __init__(self, X, sample_weight, n_clusters):
+    def __init__(self, X, sample_weight, n_clusters, patch=True):
         self.X = X
         self.sample_weight = sample_weight
         self.n_clusters = n_clusters
         self.sums = np.zeros((n_clusters, X.shape[1]), dtype=np.float64)
+        # On small data a fresh sum costs less than gathering the moved rows.
+        self.patch = patch
 
     def recompute(self, labels):
         """Rebuild the sums of every cluster from ``labels``."""
-        self.sums[:] = weighted_sums(
-            self.X, labels, self.sample_weight, self.n_clusters
-        )
+        if self.patch:
+            self.sums[:] = weighted_sums(
+                self.X, labels, self.sample_weight, self.n_clusters
+            )
+            return
+        # One indicator matrix for the whole run, its row indices (the
+        # labels) rewritten in place: building a new sparse matrix every
+        # iteration costs more than the product on small data.
+        indicator = getattr(self, "_indicator", None)
+        if indicator is None:
+            n_rows = labels.shape[0]
+            indicator = sp.csc_matrix(
+                (
+                    self.sample_weight.astype(np.float64),
+                    labels.astype(np.int32),
+                    np.arange(n_rows + 1, dtype=np.int32),
+                ),
+                shape=(self.n_clusters, n_rows),
+            )
+            self._indicator = indicator
+        indicator.indices[:] = labels
+        product = indicator @ self.X
+        self.sums[:] = product.toarray() if sp.issparse(product) else product
 
     def move(self, moved, old_labels, new_labels):
         """Update the sums for samples ``moved`` going from old to new labels."""
@@ -54,6 +80,9 @@ class ClusterSums:
 
     def update(self, labels_old, labels_new):
         """Bring the sums from ``labels_old`` to ``labels_new`` the cheap way."""
+        if not self.patch:
+            self.recompute(labels_new)
+            return
         moved = np.flatnonzero(labels_old != labels_new)
         if labels_old[0] < 0 or moved.size > _FULL_UPDATE_FRACTION * labels_new.size:
             self.recompute(labels_new)
@@ -77,10 +106,11 @@ def _run(bounds_class, X, sample_weight, centers_init, max_iter, verbose, tol):
     """k-means iterations from ``centers_init`` with the given bound keeper."""
     n_clusters = centers_init.shape[0]
     centers = np.array(centers_init, dtype=X.dtype, copy=True)
-    bounds = bounds_class(X, centers)
+    small = X.shape[0] * n_clusters <= SMALL_PROBLEM_SIZE
+    bounds = (FullPassLabels if small else bounds_class)(X, centers)
     labels = bounds.labels
     labels_old = np.full(X.shape[0], -1, dtype=np.int32)
-    sums = ClusterSums(X, sample_weight, n_clusters)
+    sums = ClusterSums(X, sample_weight, n_clusters, patch=not small)
     strict_convergence = False
     for i in range(max_iter):
         if i > 0:

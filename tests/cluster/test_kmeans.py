@@ -8,7 +8,7 @@ from sklearn.datasets import make_blobs
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score
 
-from skdeep.cluster import KMeans, k_means
+from skdeep.cluster import KMeans, _lloyd, k_means
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +19,13 @@ def blobs():
 
 @pytest.mark.parametrize("algorithm", ["lloyd", "elkan"])
 @pytest.mark.parametrize("container", [np.asarray, sp.csr_matrix])
-def test_same_init_gives_sklearn_centers_and_labels(blobs, algorithm, container):
+@pytest.mark.parametrize("path", ["full_pass", "bounds"])
+def test_same_init_gives_sklearn_centers_and_labels(
+    monkeypatch, blobs, algorithm, container, path
+):
+    # Small problems recompute every distance; larger ones keep bounds.
+    size = 10**9 if path == "full_pass" else 0
+    monkeypatch.setattr(_lloyd, "SMALL_PROBLEM_SIZE", size)
     X, _ = blobs
     init = X[:: len(X) // 6][:6].copy()
     ours = KMeans(6, init=init, n_init=1, algorithm=algorithm).fit(container(X))

@@ -5,7 +5,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn.metrics import pairwise_distances_argmin
 
-from skdeep.cluster._kmeans_bounds import ElkanBounds, HamerlyBounds
+from skdeep.cluster._kmeans_bounds import ElkanBounds, FullPassLabels, HamerlyBounds
 
 
 @pytest.mark.parametrize("bounds_class", [HamerlyBounds, ElkanBounds])
@@ -34,3 +34,18 @@ def test_single_centre():
     bounds.shift(np.array([0.5]))
     bounds.assign(X[1:2].copy())
     assert (bounds.labels == 0).all()
+
+
+@pytest.mark.parametrize("container", [np.asarray, sp.csr_matrix])
+def test_full_pass_labels_are_the_closest_centres(container):
+    rng = np.random.RandomState(1)
+    X = rng.normal(size=(300, 4))
+    centers = X[rng.choice(300, 5, replace=False)].copy()
+    labels = FullPassLabels(container(X), centers)
+    for _ in range(3):
+        centers = centers + rng.normal(scale=0.5, size=centers.shape)
+        labels.shift(None)
+        labels.assign(centers)
+        np.testing.assert_array_equal(
+            labels.labels, pairwise_distances_argmin(X, centers)
+        )
