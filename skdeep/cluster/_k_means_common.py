@@ -9,9 +9,12 @@ are a second product with a weighted one-hot matrix.  Chunks keep the
 from __future__ import annotations
 
 import functools
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.sparse as sp
+from joblib import cpu_count
 from sklearn.utils.extmath import row_norms
 from threadpoolctl import ThreadpoolController
 
@@ -19,6 +22,63 @@ from threadpoolctl import ThreadpoolController
 # the block and the matching rows of X in the last-level cache.
 _BLOCK_BYTES = 2**21
 _MIN_CHUNK = 256
+# Work (rows x (features + clusters)) below which a distance pass is not
+# worth splitting: waking a thread costs about as much as a pass of this size.
+MIN_WORK_PER_THREAD = 100_000
+
+
+def usable_threads() -> int:
+    """Cores for row-parallel passes, capped by ``OMP_NUM_THREADS`` when set.
+
+    joblib sets ``OMP_NUM_THREADS`` in its worker processes (e.g. under
+    ``GridSearchCV(n_jobs=...)``), so nested parallelism does not
+    oversubscribe the machine; scikit-learn's OpenMP loops obey it too.
+    """
+    n_threads = _cpu_count()
+    try:
+        n_threads = min(n_threads, int(os.environ.get("OMP_NUM_THREADS", "")))
+    except ValueError:
+        pass
+    return max(1, n_threads)
+
+
+@functools.cache
+def _cpu_count():
+    # joblib reads the cgroup quota files on every call: ask once.
+    return cpu_count()
+
+
+@functools.cache
+def _thread_pool(n_workers, pid):
+    # Keyed by process id: a forked child must not reuse the parent's pool,
+    # whose threads do not exist in the child.
+    return ThreadPoolExecutor(n_workers, thread_name_prefix="skdeep-kmeans")
+
+
+def run_in_row_parts(func, n_rows, work_per_row):
+    """Call ``func(part)`` on contiguous slices covering ``range(n_rows)``.
+
+    With several cores and enough work (``n_rows * work_per_row``) the parts
+    run in parallel threads (numpy and single-threaded BLAS release the GIL);
+    ``func`` must only write the rows of its own part.  Each row is computed
+    the same way whatever the split, so results do not depend on the number
+    of threads.
+    """
+    n_parts = min(n_rows * work_per_row // MIN_WORK_PER_THREAD, n_rows // _MIN_CHUNK)
+    if n_parts > 1:
+        n_parts = min(usable_threads(), n_parts)
+    if n_parts <= 1:
+        func(slice(0, n_rows))
+        return
+    edges = np.linspace(0, n_rows, n_parts + 1).astype(int)
+    parts = [slice(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:])]
+    pool = _thread_pool(n_parts - 1, os.getpid())
+    futures = [pool.submit(func, part) for part in parts[1:]]
+    try:
+        func(parts[0])
+    finally:
+        for future in futures:
+            future.result()
 
 
 @functools.cache
@@ -158,9 +218,15 @@ def labels_inertia(X, sample_weight, centers, return_inertia=True):
     labels = np.empty(n_samples, dtype=np.int32)
     minus_two_centers_t, centers_sq = prepare_centers(centers)
     n_clusters, n_features = centers.shape
-    for rows in iter_chunks(n_samples, n_clusters, n_features, centers.dtype.itemsize):
-        block = partial_distances(X[rows], minus_two_centers_t, centers_sq)
-        np.argmin(block, axis=1, out=labels[rows])
+
+    def assign(part):
+        n_part = part.stop - part.start
+        for sub in iter_chunks(n_part, n_clusters, n_features, centers.dtype.itemsize):
+            rows = slice(part.start + sub.start, part.start + sub.stop)
+            block = partial_distances(X[rows], minus_two_centers_t, centers_sq)
+            np.argmin(block, axis=1, out=labels[rows])
+
+    run_in_row_parts(assign, n_samples, n_clusters + n_features)
     if not return_inertia:
         return labels
     return labels, inertia(X, sample_weight, centers, labels)

@@ -24,6 +24,7 @@ from ._k_means_common import (
     iter_chunks,
     partial_distances,
     prepare_centers,
+    run_in_row_parts,
     squared_norms,
 )
 
@@ -61,18 +62,31 @@ class HamerlyBounds:
     def _store_rows(self, idx, sq_dist):
         """Keep extra bounds from exact squared distances (none here)."""
 
-    def _chunks(self, rows, n_clusters):
-        n = self.X.shape[0] if rows is None else rows.size
+    def _chunks(self, rows, n_clusters, part):
+        """Chunks of the positions ``part`` of ``rows`` (None: all rows)."""
         n_features, itemsize = self.X.shape[1], self.X.dtype.itemsize
-        for part in iter_chunks(n, n_clusters, n_features, itemsize):
+        n_part = part.stop - part.start
+        for sub in iter_chunks(n_part, n_clusters, n_features, itemsize):
+            piece = slice(part.start + sub.start, part.start + sub.stop)
             # Contiguous slices avoid copying X when every row is recomputed.
-            yield part if rows is None else rows[part]
+            yield piece if rows is None else rows[piece]
 
     def recompute(self, centers, rows):
-        """Exact distances for ``rows`` (None: all): labels and bounds."""
-        minus_two_centers_t, centers_sq = prepare_centers(centers)
-        n_clusters = centers.shape[0]
-        for idx in self._chunks(rows, n_clusters):
+        """Exact distances for ``rows`` (None: all): labels and bounds.
+
+        Large passes are split across threads (:func:`run_in_row_parts`).
+        """
+        prepared = prepare_centers(centers)
+        n_rows = self.X.shape[0] if rows is None else rows.size
+        work = centers.shape[0] + self.X.shape[1]
+        run_in_row_parts(
+            lambda part: self._recompute(prepared, rows, part), n_rows, work
+        )
+
+    def _recompute(self, prepared, rows, part):
+        minus_two_centers_t, centers_sq = prepared
+        n_clusters = centers_sq.shape[0]
+        for idx in self._chunks(rows, n_clusters, part):
             block = partial_distances(self.X[idx], minus_two_centers_t, centers_sq)
             block += self.x_sq[idx, None]
             np.maximum(block, 0.0, out=block)
@@ -152,9 +166,9 @@ class FullPassLabels(HamerlyBounds):
         self.labels = np.empty(X.shape[0], dtype=np.int32)
         self.recompute(centers, None)
 
-    def recompute(self, centers, rows):
-        minus_two_centers_t, centers_sq = prepare_centers(centers)
-        for idx in self._chunks(rows, centers.shape[0]):
+    def _recompute(self, prepared, rows, part):
+        minus_two_centers_t, centers_sq = prepared
+        for idx in self._chunks(rows, centers_sq.shape[0], part):
             block = partial_distances(self.X[idx], minus_two_centers_t, centers_sq)
             np.argmin(block, axis=1, out=self.labels[idx])
 

@@ -5,6 +5,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn.metrics import pairwise_distances_argmin
 
+from skdeep.cluster import KMeans, _k_means_common, _lloyd
 from skdeep.cluster._kmeans_bounds import ElkanBounds, FullPassLabels, HamerlyBounds
 
 
@@ -49,3 +50,45 @@ def test_full_pass_labels_are_the_closest_centres(container):
         np.testing.assert_array_equal(
             labels.labels, pairwise_distances_argmin(X, centers)
         )
+
+
+def test_row_parts_cover_every_row_once_and_propagate_errors(monkeypatch):
+    monkeypatch.setattr(_k_means_common, "usable_threads", lambda: 3)
+    monkeypatch.setattr(_k_means_common, "MIN_WORK_PER_THREAD", 1)
+    hits = np.zeros(1000, dtype=int)
+
+    def mark(part):
+        hits[part] += 1
+
+    _k_means_common.run_in_row_parts(mark, 1000, 1)
+    assert (hits == 1).all()
+
+    def fail(part):
+        if part.start > 0:
+            raise RuntimeError("worker failed")
+
+    with pytest.raises(RuntimeError, match="worker failed"):
+        _k_means_common.run_in_row_parts(fail, 1000, 1)
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+@pytest.mark.parametrize("algorithm", ["lloyd", "elkan"])
+@pytest.mark.parametrize("small_problem_size", [2**17, 0])  # full pass, bounds
+def test_threaded_passes_give_identical_results(
+    monkeypatch, threads, algorithm, small_problem_size
+):
+    # Split into parts or not, every row is computed the same way.
+    monkeypatch.setattr(_lloyd, "SMALL_PROBLEM_SIZE", small_problem_size)
+    monkeypatch.setattr(_k_means_common, "MIN_WORK_PER_THREAD", 1000)
+    rng = np.random.RandomState(3)
+    X = rng.normal(size=(3000, 6)) + rng.randint(0, 5, size=(3000, 1)) * 2.0
+    fits = []
+    for n_threads in (1, threads):
+        monkeypatch.setattr(_k_means_common, "usable_threads", lambda n=n_threads: n)
+        model = KMeans(7, n_init=1, random_state=0, algorithm=algorithm).fit(X)
+        fits.append((model, model.predict(X[:500])))
+    (serial, serial_pred), (threaded, threaded_pred) = fits
+    np.testing.assert_array_equal(threaded.labels_, serial.labels_)
+    np.testing.assert_array_equal(threaded.cluster_centers_, serial.cluster_centers_)
+    np.testing.assert_array_equal(threaded_pred, serial_pred)
+    assert threaded.n_iter_ == serial.n_iter_
