@@ -19,6 +19,9 @@ from ._perceptron_penalty import L1Truncation
 
 __all__ = ["ProblemSet", "train_problems"]
 
+# Longest window when an L1 penalty is truncated after every window.
+L1_MAX_WINDOW = 64
+
 
 class ProblemSet:
     """Targets and per-sample update sizes of the one-vs-all problems.
@@ -138,6 +141,11 @@ def _train_sequential(X, problems, coef, intercept, settings, rng):
     l1 = None
     if settings["l1_step"]:
         l1 = L1Truncation(coef.shape, settings["l1_step"], coef.dtype)
+        # The L1 truncation comes once per window: short windows keep it
+        # close to scikit-learn's per-sample truncation.
+        sizer = WindowSizer(
+            length=L1_MAX_WINDOW, min_length=16, max_length=L1_MAX_WINDOW
+        )
     started = time.perf_counter()
     for epoch in range(settings["max_iter"]):
         loss, objective = _epoch(

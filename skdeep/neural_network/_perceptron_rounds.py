@@ -10,6 +10,7 @@ per sample.  See :func:`solve_window` for why the answer is exact.
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 
 __all__ = ["solve_window"]
 
@@ -17,6 +18,9 @@ __all__ = ["solve_window"]
 # Jacobi rounds tried on a short window of a single problem before the
 # guarded scan takes over.
 _JACOBI_BUDGET = 6
+# Steps of the sequential scan worth one fixed-point round, as reported to
+# the window sizer (a scan step is a handful of small vector operations).
+_SCAN_STEPS_PER_ROUND = 4
 
 
 def solve_window(y, steps, decisions, influence):
@@ -49,6 +53,8 @@ def solve_window(y, steps, decisions, influence):
     if full is not None:
         return _jacobi_rounds_dense(y, steps, decisions, full)
     single = decisions.shape[0] == 1
+    if single and not sp.issparse(influence.X):
+        return _sequential_scan(y, steps, decisions, influence)
     mistakes = np.zeros(decisions.shape, dtype=bool)
     current = decisions.copy()
     # Long windows of a single problem mean rare mistakes (late epochs,
@@ -70,6 +76,46 @@ def solve_window(y, steps, decisions, influence):
         flips *= steps[:, changed]
         current += flips @ influence.take(changed)
         mistakes = updated
+
+
+def _sequential_scan(y, steps, decisions, influence):
+    """:func:`solve_window` for one problem on dense rows: mistake by mistake.
+
+    The first sample whose current decision is wrong is the next mistake
+    (everything before it is settled); its update moves every later
+    decision by one influence row, ``X[k+1:] @ x_k`` scaled by the L2
+    shrinkage and shifted by the intercept step, and the search resumes
+    after it.  Exact by construction, and a few vector operations per
+    mistake: cheaper than fixed-point rounds for a single problem, whose
+    mistakes cannot share rounds with other problems.
+    """
+    X, profiles = influence.X, influence.profiles
+    y, steps = y[0], steps[0]
+    current = decisions[0].copy()
+    length = current.shape[0]
+    mistaken = np.zeros(length, dtype=bool)
+    # profiles.decay[later + m] is shrink ** m.
+    later = profiles.max_length + 1
+    start = n_mistakes = 0
+    while start < length:
+        wrong = y[start:] * current[start:] <= 0
+        first = int(wrong.argmax())
+        if not wrong[first]:
+            break
+        k = start + first
+        mistaken[k] = True
+        n_mistakes += 1
+        if k + 1 < length:
+            row = X[k + 1 :] @ X[k]
+            if profiles.shrink != 1.0:
+                row *= profiles.decay[later : later + length - k - 1]
+            if profiles.intercept_step:
+                row += profiles.intercept_step
+            row *= steps[k]
+            current[k + 1 :] += row
+        start = k + 1
+    n_rounds = 1 + n_mistakes // _SCAN_STEPS_PER_ROUND
+    return (mistaken * steps)[None], current[None], n_rounds
 
 
 def _jacobi_rounds_dense(y, steps, decisions, influence):

@@ -374,20 +374,34 @@ def test_minibatch_early_stopping_and_penalty():
     assert np.linalg.norm(strong.coef_) < np.linalg.norm(weak.coef_)
 
 
-def test_kernel_single_problem_guarded_rounds():
+@pytest.mark.parametrize("sparse", [False, True])  # sequential scan, guarded rounds
+@pytest.mark.parametrize("shrink", [1.0, 0.97])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_kernel_single_problem_matches_reference(sparse, shrink, fit_intercept):
     rng = np.random.default_rng(7)
     X = rng.normal(size=(400, 4)) * [1.0, 5.0, 0.1, 2.0]
     y_sign = np.where(
         X @ [1.0, -0.5, 3.0, 0.2] + 0.3 * rng.normal(size=400) > 0, 1.0, -1.0
     )
-    step = 0.5 * y_sign[None]
+    step = 0.5 * y_sign[None] * rng.uniform(0.5, 1.5, 400)
     coef, intercept = np.zeros((1, 4)), np.zeros(1)
     sizer = WindowSizer(length=200, min_length=50, max_length=400)
+    data = sp.csr_matrix(X) if sparse else X
     for _ in range(3):
         perceptron_epoch(
-            X, np.arange(400), coef, intercept, y_sign[None], step, sizer=sizer
+            data,
+            np.arange(400),
+            coef,
+            intercept,
+            y_sign[None],
+            step,
+            shrink=shrink,
+            intercept_step=float(fit_intercept),
+            sizer=sizer,
         )
-    w, b = reference_perceptron(X, y_sign, step[0], epochs=3)
+    w, b = reference_perceptron(
+        X, y_sign, step[0], epochs=3, shrink=shrink, fit_intercept=fit_intercept
+    )
     assert_allclose(coef[0], w, atol=1e-10)
     assert_allclose(intercept[0], b, atol=1e-10)
 
