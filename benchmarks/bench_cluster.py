@@ -117,6 +117,16 @@ def kmeans_cases(repeats, n_samples):
         inertia_ratio,
         repeats,
     )
+    # No cluster structure: many iterations, where bounds prune little.
+    U = np.random.RandomState(0).rand(max(n_samples // 4, 1000), 16)
+    compare(
+        f"KMeans lloyd uniform {U.shape[0]}x16 k=8",
+        U,
+        lambda: sd_cluster.KMeans(8, n_init=1, random_state=0),
+        lambda: sk_cluster.KMeans(8, n_init=1, random_state=0),
+        inertia_ratio,
+        repeats,
+    )
     compare(
         f"MiniBatchKMeans {n_samples}x50 k=20",
         X,
@@ -143,6 +153,16 @@ def dbscan_cases(repeats, scale):
         X10,
         lambda: sd_cluster.DBSCAN(eps=2.5, min_samples=10),
         lambda: sk_cluster.DBSCAN(eps=2.5, min_samples=10),
+        ari,
+        repeats,
+    )
+    # More than 16 features: brute-force distance blocks instead of a tree.
+    X32, _ = make_blobs(int(20000 * scale), n_features=32, centers=10, random_state=0)
+    compare(
+        f"DBSCAN {X32.shape[0]}x32 eps=5.0 min_samples=5 (brute)",
+        X32,
+        lambda: sd_cluster.DBSCAN(eps=5.0),
+        lambda: sk_cluster.DBSCAN(eps=5.0),
         ari,
         repeats,
     )

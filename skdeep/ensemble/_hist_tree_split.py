@@ -49,14 +49,18 @@ class SplitResult:
         )
 
 
-def _left_sums(hist):
-    """Left-child sums for every threshold and both NaN directions.
+def _left_sums(hist, n_directions=2):
+    """Left-child sums for every threshold and NaN direction.
 
     Splitting at bin ``b`` sends bins ``<= b`` left; the missing bin (last)
     goes right (direction 0) or left (direction 1).  Output shape is
-    (k, F, B - 1, 2).
+    (k, F, B - 1, n_directions); with ``n_directions=1`` (no missing values
+    in any of the nodes, where both directions are the same split) only
+    direction 0 is formed.
     """
     below = np.cumsum(hist[:, :, :-1], axis=2)
+    if n_directions == 1:
+        return below[..., None]
     missing = hist[:, :, -1:]
     return np.stack((below, below + missing), axis=-1)
 
@@ -97,7 +101,12 @@ def best_splits(grad, hess, counts, *, totals, params, feature_mask=None):
     """
     k, n_features, n_bins = grad.shape
     g_tot, h_tot, c_tot = (t[:, None, None, None] for t in totals)
-    g_left, h_left, c_left = _left_sums(grad), _left_sums(hess), _left_sums(counts)
+    # Without missing values both NaN directions give the same split, and
+    # the first (direction 0) would win the tie anyway: form it alone.
+    n_directions = 2 if counts[:, :, -1].any() else 1
+    g_left, h_left, c_left = (
+        _left_sums(hist, n_directions) for hist in (grad, hess, counts)
+    )
     g_right, h_right, c_right = g_tot - g_left, h_tot - h_left, c_tot - c_left
     l2 = params.l2_regularization
     with np.errstate(invalid="ignore"):  # inf - inf on empty children
@@ -112,7 +121,9 @@ def best_splits(grad, hess, counts, *, totals, params, feature_mask=None):
         valid &= feature_mask[:, :, None, None]
     gain = np.where(valid, gain, -np.inf).reshape(k, -1)
     best = np.argmax(_quantize(gain), axis=1)
-    feature, bin_index, direction = np.unravel_index(best, (n_features, n_bins - 1, 2))
+    feature, bin_index, direction = np.unravel_index(
+        best, (n_features, n_bins - 1, n_directions)
+    )
     nodes = np.arange(k)
     pick = (nodes, feature, bin_index, direction)
     missing_left = direction.astype(bool)

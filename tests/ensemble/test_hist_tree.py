@@ -162,14 +162,17 @@ def test_binning_uses_quantiles_and_reserves_a_missing_bin():
 
 @pytest.mark.parametrize("seed", range(3))
 @pytest.mark.parametrize("uniform", [True, False])
-def test_sparse_search_equals_dense_search(seed, uniform):
+@pytest.mark.parametrize("missing", [True, False])  # both NaN directions or one
+def test_sparse_search_equals_dense_search(seed, uniform, missing):
     from skdeep.ensemble._hist_tree import _Grower
     from skdeep.ensemble._hist_tree_sparse import sparse_best_splits
     from skdeep.ensemble._hist_tree_split import best_splits
 
     rng = np.random.RandomState(seed)
     X = rng.randint(0, 30, size=(120, 5)).astype(float)
-    X[rng.rand(*X.shape) < 0.1] = np.nan
+    nan_mask = rng.rand(*X.shape) < 0.1
+    if missing:
+        X[nan_mask] = np.nan
     y = rng.randn(120)
     w = np.ones(120) if uniform else rng.uniform(0.5, 2, 120)
     data, _ = _binned(X)
