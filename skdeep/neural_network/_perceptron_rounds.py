@@ -4,7 +4,10 @@ Given the decisions of a window's samples under the window-start weights and
 the influence matrix (how an update at position j moves the decision at a
 later position k), these functions find which samples the sequential
 perceptron rule would update, with a few matrix products instead of a pass
-per sample.  See :func:`solve_window` for why the answer is exact.
+per sample.  See :func:`solve_window` for why the answer is exact.  A single
+problem on dense rows is scanned mistake by mistake instead
+(:func:`_sequential_scan`): with no other problem to share the rounds, a few
+vector operations per mistake cost less than a round.
 """
 
 from __future__ import annotations
