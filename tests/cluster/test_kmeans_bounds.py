@@ -92,3 +92,18 @@ def test_threaded_passes_give_identical_results(
     np.testing.assert_array_equal(threaded.cluster_centers_, serial.cluster_centers_)
     np.testing.assert_array_equal(threaded_pred, serial_pred)
     assert threaded.n_iter_ == serial.n_iter_
+
+
+def test_two_smallest_matches_argmin_and_partition_with_ties():
+    from skdeep.cluster._kmeans_bounds import _two_smallest
+
+    rng = np.random.RandomState(5)
+    block = rng.randint(0, 4, size=(500, 7)).astype(float)  # many ties
+    label, nearest, second = _two_smallest(np.ascontiguousarray(block.T))
+    np.testing.assert_array_equal(label, block.argmin(axis=1))
+    ordered = np.sort(block, axis=1)
+    np.testing.assert_array_equal(nearest, ordered[:, 0])
+    np.testing.assert_array_equal(second, ordered[:, 1])
+    label, nearest, second = _two_smallest(block[:, :1].T.copy())
+    assert (label == 0).all() and np.isinf(second).all()
+    np.testing.assert_array_equal(nearest, block[:, 0])
