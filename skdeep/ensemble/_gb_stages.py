@@ -103,9 +103,10 @@ def fit_one_stage(loss, inputs, rows, params, learning_rate, rng):
     for k in range(neg_grad.shape[1]):
         target = neg_grad[rows, k]
         # One seed per tree, like scikit-learn's trees, keeps the random
-        # streams (and so the subsamples) of equal seeds aligned.
-        tree_rng = np.random.RandomState(rng.randint(0, _SEED_MAX))
-        tree, leaves = grow_tree(sub, -w_sub * target, w_sub, params, tree_rng, True)
+        # streams (and so the subsamples) of equal seeds aligned; the tree
+        # builds its RandomState only if it samples features.
+        tree_seed = rng.randint(0, _SEED_MAX)
+        tree, leaves = grow_tree(sub, -w_sub * target, w_sub, params, tree_seed, True)
         new_values = loss.leaf_values(
             leaves, tree.node_count, y_sub, raw_sub, target, w_sub, k
         )

@@ -247,6 +247,10 @@ class _Grower:
         constant = occupancy
         if occupancy.ndim == 3:
             constant = np.count_nonzero(occupancy, axis=2) <= 1
+        if not isinstance(self.rng, np.random.RandomState):
+            # Seeded on first use: building a RandomState costs ~0.1 ms, a
+            # large share of a small tree that never samples features.
+            self.rng = np.random.RandomState(self.rng)
         priority = self.rng.random_sample((k, n_features)) + constant
         rank = np.argsort(np.argsort(priority, axis=1), axis=1)
         return rank < max_features
@@ -359,8 +363,9 @@ def grow_tree(data, gradients, hessians, params=None, rng=None, return_leaves=Fa
         least-squares fit of ``r`` use ``-w * r`` and ``w``).
     params : TreeParams, default=None
         Stopping rules; default ``TreeParams()`` (depth 3).
-    rng : numpy.random.RandomState, default=None
-        Draws the feature subsets when ``params.max_features`` is set.
+    rng : numpy.random.RandomState or int, default=None
+        Draws the feature subsets when ``params.max_features`` is set; an
+        int seeds a RandomState when the first subset is drawn (None: 0).
 
     return_leaves : bool, default=False
         Also return the leaf of every training row.
@@ -372,7 +377,7 @@ def grow_tree(data, gradients, hessians, params=None, rng=None, return_leaves=Fa
         Only with ``return_leaves``.
     """
     params = TreeParams() if params is None else params
-    rng = np.random.RandomState(0) if rng is None else rng
+    rng = 0 if rng is None else rng
     tree, leaves = _Grower(data, gradients, hessians, params, rng).grow()
     if params.ccp_alpha > 0:
         tree = prune_tree(tree, params.ccp_alpha)
