@@ -80,6 +80,20 @@ def _quantize(gain):
     return np.round(gain / scale, 9)
 
 
+def _admissible(left, right, params, feature_mask):
+    """Splits whose children (``(hess, count)`` sums each) respect the leaf
+    minimums and have positive hessian, on the allowed features only."""
+    (h_left, c_left), (h_right, c_right) = left, right
+    valid = (c_left >= params.min_samples_leaf) & (c_right >= params.min_samples_leaf)
+    valid &= (h_left > 0) & (h_right > 0)
+    if params.min_weight_leaf > 0:
+        valid &= h_left >= params.min_weight_leaf
+        valid &= h_right >= params.min_weight_leaf
+    if feature_mask is not None:
+        valid &= feature_mask[:, :, None, None]
+    return valid
+
+
 def best_splits(grad, hess, counts, *, totals, params, feature_mask=None):
     """Best split of each node from its histograms.
 
@@ -112,13 +126,7 @@ def best_splits(grad, hess, counts, *, totals, params, feature_mask=None):
     with np.errstate(invalid="ignore"):  # inf - inf on empty children
         gain = _score(g_left, h_left, l2) + _score(g_right, h_right, l2)
         gain -= _score(g_tot, h_tot, l2)
-    valid = (c_left >= params.min_samples_leaf) & (c_right >= params.min_samples_leaf)
-    valid &= (h_left > 0) & (h_right > 0)
-    if params.min_weight_leaf > 0:
-        valid &= h_left >= params.min_weight_leaf
-        valid &= h_right >= params.min_weight_leaf
-    if feature_mask is not None:
-        valid &= feature_mask[:, :, None, None]
+    valid = _admissible((h_left, c_left), (h_right, c_right), params, feature_mask)
     gain = np.where(valid, gain, -np.inf).reshape(k, -1)
     best = np.argmax(_quantize(gain), axis=1)
     feature, bin_index, direction = np.unravel_index(
