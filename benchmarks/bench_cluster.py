@@ -138,34 +138,23 @@ def kmeans_cases(repeats, n_samples):
 
 
 def dbscan_cases(repeats, scale):
-    X2, _ = make_blobs(int(50000 * scale), n_features=2, centers=6, random_state=0)
-    compare(
-        f"DBSCAN {X2.shape[0]}x2 eps=0.2 min_samples=10",
-        X2,
-        lambda: sd_cluster.DBSCAN(eps=0.2, min_samples=10),
-        lambda: sk_cluster.DBSCAN(eps=0.2, min_samples=10),
-        ari,
-        repeats,
-    )
-    X10, _ = make_blobs(int(20000 * scale), n_features=10, centers=6, random_state=0)
-    compare(
-        f"DBSCAN {X10.shape[0]}x10 eps=2.5 min_samples=10",
-        X10,
-        lambda: sd_cluster.DBSCAN(eps=2.5, min_samples=10),
-        lambda: sk_cluster.DBSCAN(eps=2.5, min_samples=10),
-        ari,
-        repeats,
-    )
-    # More than 16 features: brute-force distance blocks instead of a tree.
-    X32, _ = make_blobs(int(20000 * scale), n_features=32, centers=10, random_state=0)
-    compare(
-        f"DBSCAN {X32.shape[0]}x32 eps=5.0 min_samples=5 (brute)",
-        X32,
-        lambda: sd_cluster.DBSCAN(eps=5.0),
-        lambda: sk_cluster.DBSCAN(eps=5.0),
-        ari,
-        repeats,
-    )
+    # (n_samples, n_features, centres, eps, min_samples); above 16 features
+    # skdeep uses brute-force distance blocks instead of a tree.
+    cases = ((50000, 2, 6, 0.2, 10), (20000, 10, 6, 2.5, 10), (20000, 32, 10, 5.0, 5))
+    for n_samples, n_features, centers, eps, min_samples in cases:
+        X, _ = make_blobs(
+            int(n_samples * scale), n_features=n_features, centers=centers,
+            random_state=0,
+        )  # fmt: skip
+        params = dict(eps=eps, min_samples=min_samples)
+        compare(
+            f"DBSCAN {X.shape[0]}x{n_features} eps={eps} min_samples={min_samples}",
+            X,
+            lambda p=params: sd_cluster.DBSCAN(**p),
+            lambda p=params: sk_cluster.DBSCAN(**p),
+            ari,
+            repeats,
+        )
     n_big = int(20000 * scale)
     ours = peak_memory("skdeep.cluster", n_big, 3.0)
     ref = peak_memory("sklearn.cluster", n_big, 3.0)
