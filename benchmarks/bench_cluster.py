@@ -108,25 +108,21 @@ def kmeans_cases(repeats, n_samples):
             inertia_ratio,
             repeats,
         )
-    X32 = X.astype(np.float32)
-    compare(
-        f"KMeans lloyd float32 {n_samples}x50 k=20",
-        X32,
-        lambda: sd_cluster.KMeans(20, n_init=1, random_state=0),
-        lambda: sk_cluster.KMeans(20, n_init=1, random_state=0),
-        inertia_ratio,
-        repeats,
-    )
-    # No cluster structure: many iterations, where bounds prune little.
+    # float32 input; then no cluster structure: many iterations, where the
+    # bounds prune little.
     U = np.random.RandomState(0).rand(max(n_samples // 4, 1000), 16)
-    compare(
-        f"KMeans lloyd uniform {U.shape[0]}x16 k=8",
-        U,
-        lambda: sd_cluster.KMeans(8, n_init=1, random_state=0),
-        lambda: sk_cluster.KMeans(8, n_init=1, random_state=0),
-        inertia_ratio,
-        repeats,
-    )
+    for label, data, k in (
+        (f"float32 {n_samples}x50 k=20", X.astype(np.float32), 20),
+        (f"uniform {U.shape[0]}x16 k=8", U, 8),
+    ):
+        compare(
+            f"KMeans lloyd {label}",
+            data,
+            lambda k=k: sd_cluster.KMeans(k, n_init=1, random_state=0),
+            lambda k=k: sk_cluster.KMeans(k, n_init=1, random_state=0),
+            inertia_ratio,
+            repeats,
+        )
     compare(
         f"MiniBatchKMeans {n_samples}x50 k=20",
         X,
