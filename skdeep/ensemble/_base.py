@@ -178,6 +178,20 @@ class FittedMembersMixin:
         """Iterate over the fitted members."""
         return iter(self.estimators_)
 
+    def _make_estimator(self, append=True, random_state=None):
+        """A fresh clone of ``estimator_``, seeded from ``random_state`` if given.
+
+        The name and signature are scikit-learn's ``BaseEnsemble`` hook, which
+        code written against scikit-learn's ensembles calls to add members by
+        hand; with ``append`` the clone joins ``estimators_``.
+        """
+        member = clone(self.estimator_)
+        if random_state is not None:
+            set_random_states(member, random_state)
+        if append:
+            self.estimators_.append(member)
+        return member
+
 
 class MemberListMixin:
     """``get_params``/``set_params`` for ensembles of named members.

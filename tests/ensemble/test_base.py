@@ -123,6 +123,23 @@ def test_set_random_states_seeds_nested_members_reproducibly():
     assert first == again and isinstance(first, (int, np.integer))
 
 
+@pytest.mark.parametrize("cls", [BaggingClassifier, AdaBoostClassifier])
+def test_make_estimator_adds_seeded_clones_like_sklearns_hook(cls, wine):
+    X, y = wine
+    model = cls(DecisionTreeClassifier(max_depth=2), n_estimators=3).fit(X, y)
+    model.estimators_ = []
+    rng = np.random.RandomState(3)
+    unseeded = model._make_estimator()
+    first = model._make_estimator(random_state=rng)
+    second = model._make_estimator(random_state=rng)
+    loose = model._make_estimator(append=False)
+    assert list(model) == [unseeded, first, second] and len(model) == 3
+    assert loose is not model.estimator_ and model[0] is unseeded
+    assert unseeded.random_state is None and loose.random_state is None
+    assert first.random_state != second.random_state
+    assert isinstance(first.random_state, (int, np.integer))
+
+
 @pytest.mark.parametrize("n_items, n_jobs", [(10, 1), (10, 3), (2, 4), (7, 2)])
 def test_partition_covers_every_item_once(n_items, n_jobs):
     n_chunks, bounds = partition(n_items, n_jobs)
