@@ -1,6 +1,11 @@
 """scikit-learn's estimator checks over every public skdeep estimator."""
 
+import copy
+
+import joblib
+import numpy as np
 import pytest
+from sklearn.datasets import make_classification
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdeep.utils.discovery import all_estimators
@@ -88,3 +93,39 @@ def test_every_estimator_is_exported_at_top_level():
 def test_every_estimator_has_a_doctest_example(name_cls):
     _, cls = name_cls
     assert cls.__doc__ and "Examples" in cls.__doc__ and ">>>" in cls.__doc__
+
+
+def _state(estimator):
+    return {name: joblib.hash(value) for name, value in vars(estimator).items()}
+
+
+def _failing_refits(estimator, X, y):
+    """(label, call) pairs that must raise ValueError on a fitted ``estimator``."""
+    X_inf = X.copy()
+    X_inf[3, 2] = np.inf
+    yield "fit with inf", lambda est: est.fit(X_inf, y)
+    if "warm_start" in estimator.get_params():
+        more = {}
+        if "n_estimators" in estimator.get_params():
+            more["n_estimators"] = estimator.n_estimators + 2
+
+        def warm(est):
+            est.set_params(warm_start=True, **more).fit(X[:, :3], y)
+
+        yield "warm_start on other features", warm
+    if hasattr(estimator, "partial_fit"):
+        yield "partial_fit on other features", lambda est: est.partial_fit(X[:, :3], y)
+
+
+@pytest.mark.parametrize("name_cls", all_estimators(), ids=lambda nc: nc[0])
+def test_failed_refit_leaves_every_attribute_unchanged(name_cls):
+    _, cls = name_cls
+    X, y = make_classification(80, 5, n_informative=3, random_state=0)
+    fitted = cls().fit(X, y)
+    for label, call in _failing_refits(fitted, X, y):
+        estimator = copy.deepcopy(fitted)
+        before = _state(estimator)
+        with pytest.raises(ValueError):
+            call(estimator)
+        estimator.set_params(**fitted.get_params(deep=False))
+        assert _state(estimator) == before, label

@@ -12,7 +12,6 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..utils import Interval, StrOptions, fit_context
 from ..utils.validation import check_sample_weight
 from ._dbscan_graph import attach_border, dbscan_labels
-from ._fit_utils import restore_state_on_error
 from ._radius_neighbors import RadiusPairs
 
 __all__ = ["DBSCAN", "dbscan"]
@@ -155,7 +154,6 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         )
 
     @fit_context
-    @restore_state_on_error
     def fit(self, X, y=None, sample_weight=None):
         """Cluster X (features, or distances when ``metric="precomputed"``).
 

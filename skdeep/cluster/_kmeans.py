@@ -10,7 +10,6 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
 from ..utils import StrOptions, fit_context
-from ._fit_utils import restore_state_on_error
 from ._k_means_common import is_same_clustering, squared_norms
 from ._kmeans_base import BaseKMeans, check_fit_sample_weight
 from ._lloyd import kmeans_single_elkan, kmeans_single_lloyd
@@ -135,7 +134,6 @@ class KMeans(BaseKMeans):
         return kmeans_single_elkan if self.algorithm == "elkan" else kmeans_single_lloyd
 
     @fit_context
-    @restore_state_on_error
     def fit(self, X, y=None, sample_weight=None):
         """Compute k-means clustering.
 

@@ -10,7 +10,6 @@ from sklearn.utils import check_random_state
 
 from ..utils import Interval, fit_context
 from ..utils.validation import check_sample_weight
-from ._fit_utils import restore_state_on_error
 from ._k_means_common import labels_inertia, single_threaded_blas, squared_norms
 from ._kmeans_base import BaseKMeans, check_fit_sample_weight
 from ._minibatch_step import InertiaMonitor, mini_batch_step
@@ -246,7 +245,6 @@ class MiniBatchKMeans(BaseKMeans):
         return sample_weight, batch_size, centers, counts, 0
 
     @fit_context
-    @restore_state_on_error
     @single_threaded_blas
     def fit(self, X, y=None, sample_weight=None):
         """Compute the centres on X by sampling mini-batches.
@@ -297,7 +295,6 @@ class MiniBatchKMeans(BaseKMeans):
         return self
 
     @fit_context
-    @restore_state_on_error
     @single_threaded_blas
     def partial_fit(self, X, y=None, sample_weight=None):
         """Update the centres with one mini-batch.

@@ -39,7 +39,6 @@ from ._bagging_members import DrawPlan, build_members, draw_indices, sum_method
 from ._base import (
     MAX_SEED,
     FittedMembersMixin,
-    keep_input_attributes_on_error,
     partition,
     raise_for_params,
     route_params,
@@ -149,10 +148,11 @@ class _BaseBagging(
         self : object
         """
         raise_for_params(fit_params, self, "fit")
-        with keep_input_attributes_on_error(self):
-            return self._validate_and_fit(X, y, sample_weight, fit_params)
+        return self._validate_and_fit(X, y, sample_weight, fit_params)
 
     def _validate_and_fit(self, X, y, sample_weight, fit_params):
+        warm = self.warm_start and hasattr(self, "estimators_")
+        previous = getattr(self, "n_features_in_", None) if warm else None
         X, y = validate_data(
             self,
             X,
@@ -162,6 +162,12 @@ class _BaseBagging(
             ensure_all_finite=False,
             multi_output=True,
         )
+        if previous is not None and X.shape[1] != previous:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but the members kept by "
+                f"warm_start=True were fitted on {previous}. Refit with "
+                "warm_start=False to change the features."
+            )
         if sample_weight is not None:
             sample_weight = check_sample_weight(
                 sample_weight, X, dtype=None, allow_all_zero=False

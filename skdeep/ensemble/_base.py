@@ -10,7 +10,6 @@ carries scikit-learn's configuration, e.g. metadata routing, into workers).
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
 
 import numpy as np
 from joblib import effective_n_jobs
@@ -27,24 +26,6 @@ from ._routing import route_params as route_params
 from ._routing import routing_enabled as routing_enabled
 
 MAX_SEED = np.iinfo(np.int32).max
-
-
-@contextmanager
-def keep_input_attributes_on_error(estimator):
-    """Undo ``validate_data``'s reset of ``n_features_in_`` if ``fit`` fails.
-
-    Together with assigning the fitted attributes only at the end of ``fit``,
-    this leaves a fitted model exactly as it was when a refit fails.
-    """
-    names = ("n_features_in_", "feature_names_in_")
-    saved = {name: vars(estimator)[name] for name in names if name in vars(estimator)}
-    try:
-        yield
-    except BaseException:
-        for name in names:
-            vars(estimator).pop(name, None)
-        vars(estimator).update(saved)
-        raise
 
 
 def set_random_states(estimator, random_state):

@@ -27,7 +27,6 @@ from ..utils._param_validation import HasMethods, Interval, fit_context
 from ..utils.validation import check_sample_weight
 from ._base import (
     FittedMembersMixin,
-    keep_input_attributes_on_error,
     raise_for_unsupported_routing,
     set_random_states,
 )
@@ -78,8 +77,7 @@ class _BaseWeightBoosting(
         self : object
         """
         raise_for_unsupported_routing(self, "fit", sample_weight=sample_weight)
-        with keep_input_attributes_on_error(self):
-            return self._validate_and_fit(X, y, sample_weight)
+        return self._validate_and_fit(X, y, sample_weight)
 
     def _validate_and_fit(self, X, y, sample_weight):
         X, y = validate_data(

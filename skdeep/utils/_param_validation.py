@@ -328,11 +328,16 @@ def validate_parameter_constraints(constraints, params, caller_name):
 
 
 def fit_context(method):
-    """Decorate ``fit``-like methods to validate hyper-parameters first.
+    """Decorate ``fit``-like methods: validate hyper-parameters, undo on failure.
 
     The estimator's ``_parameter_constraints`` are checked against
     ``get_params(deep=False)`` before the wrapped method runs, so that an
-    invalid value never reaches (or half-modifies) a fitted model.
+    invalid value never reaches a fitted model.  If the method raises, the
+    instance dictionary is restored to its state before the call: attributes
+    set on the way (``validate_data`` resets ``n_features_in_`` and
+    ``feature_names_in_`` before the data are fully checked, for instance)
+    are undone.  This is a shallow restore: fitted arrays must not be
+    modified in place before a fit is known to succeed.
     """
 
     @functools.wraps(method)
@@ -342,6 +347,12 @@ def fit_context(method):
             estimator.get_params(deep=False),
             caller_name=type(estimator).__name__,
         )
-        return method(estimator, *args, **kwargs)
+        saved = dict(vars(estimator))
+        try:
+            return method(estimator, *args, **kwargs)
+        except BaseException:
+            vars(estimator).clear()
+            vars(estimator).update(saved)
+            raise
 
     return wrapper

@@ -131,6 +131,12 @@ def test_warm_start_errors_and_warnings():
         BaggingClassifier(warm_start=True, oob_score=True).fit(X, y)
     with pytest.raises(ValueError, match="only available if bootstrap=True"):
         BaggingClassifier(bootstrap=False, oob_score=True).fit(X, y)
+    # scikit-learn fits the new members on the new columns and fails in predict.
+    expected = clf.predict(X)
+    with pytest.raises(ValueError, match="fitted on 13"):
+        clf.set_params(n_estimators=8).fit(X[:, :4], y)
+    assert clf.n_features_in_ == 13 and len(clf.estimators_) == 5
+    assert_array_equal(clf.predict(X), expected)
 
 
 def test_sample_weight_zero_rows_are_never_drawn():
