@@ -1,10 +1,12 @@
 """scikit-learn's estimator checks over every public skdeep estimator."""
 
 import copy
+from concurrent.futures import ThreadPoolExecutor
 
 import joblib
 import numpy as np
 import pytest
+from numpy.testing import assert_array_equal
 from sklearn.datasets import make_classification
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -129,3 +131,22 @@ def test_failed_refit_leaves_every_attribute_unchanged(name_cls):
             call(estimator)
         estimator.set_params(**fitted.get_params(deep=False))
         assert _state(estimator) == before, label
+
+
+@pytest.mark.parametrize("name_cls", all_estimators(), ids=lambda nc: nc[0])
+def test_inference_is_thread_safe_and_leaves_the_model_unchanged(name_cls):
+    _, cls = name_cls
+    X, y = make_classification(600, 8, n_informative=4, n_classes=3, random_state=0)
+    model = cls().fit(X, y)
+    before = _state(model)
+    rng = np.random.default_rng(0)
+    inputs = [X[rng.permutation(600)[: 100 + 50 * i]] for i in range(8)]
+    methods = ("predict", "predict_proba", "decision_function", "transform")
+    for method in filter(lambda name: hasattr(model, name), methods):
+        run = getattr(model, method)
+        expected = [run(batch) for batch in inputs]
+        with ThreadPoolExecutor(4) as pool:
+            results = list(pool.map(run, inputs))
+        for got, want in zip(results, expected):
+            assert_array_equal(got, want, err_msg=method)
+    assert _state(model) == before
