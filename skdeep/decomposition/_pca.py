@@ -247,8 +247,7 @@ class PCA(_BasePCA):
         if solver == "full":
             return full_svd(X, copy=self.copy)
         if solver == "covariance_eigh":
-            int_k = isinstance(n_components, Integral)
-            return covariance_eigh(X, n_top=n_components if int_k else None)
+            return covariance_eigh(X)
         params = {
             "tol": self.tol,
             "n_oversamples": self.n_oversamples,

@@ -86,13 +86,13 @@ def full_svd(X, *, copy):
     return Decomposition(mean, Vt, variance, S, float(variance.sum()), U, kept)
 
 
-def covariance_eigh(X, n_top=None):
+def covariance_eigh(X):
     """Exact PCA from the eigendecomposition of the covariance matrix.
 
     The Gram matrix is one ``syrk`` over the raw data (no centred copy of
     ``X``); the mean is removed from the small ``(p, p)`` matrix afterwards.
-    With ``n_top`` (an int, tall data) only the leading eigenvectors are
-    computed and the total variance is the trace.
+    The whole spectrum is returned (callers keep the leading axes); the total
+    variance sums it after clipping round-off negatives, as scikit-learn does.
     """
     n_samples, n_features = X.shape
     if sp.issparse(X):
@@ -103,22 +103,12 @@ def covariance_eigh(X, n_top=None):
         cov = gram_matrix(X, of_columns=True)
     cov -= n_samples * np.outer(mean, mean).astype(cov.dtype, copy=False)
     cov /= n_samples - 1
-    total_variance = float(np.trace(cov))
-    # LAPACK's subset driver pays off for a few leading vectors only; from
-    # about a fifth of the spectrum on, divide and conquer on all is faster.
-    partial = n_top is not None and 0 < 5 * n_top <= n_features <= n_samples
-    subset = [n_features - n_top, n_features - 1] if partial else None
-    # Divide and conquer (``evd``, numpy's choice) for the whole spectrum.
-    eigenvalues, eigenvectors = linalg.eigh(
-        cov,
-        overwrite_a=True,
-        check_finite=False,
-        subset_by_index=subset,
-        driver="evr" if partial else "evd",
-    )
+    # numpy's eigh (divide and conquer) runs on the same BLAS library and
+    # thread pool as the Gram product above; scipy's LAPACK, a second
+    # OpenBLAS, was slowed down by that pool's still-spinning threads.
+    eigenvalues, eigenvectors = np.linalg.eigh(cov)
     variance = np.maximum(eigenvalues[::-1], 0.0)  # round-off can go negative
-    if not partial:
-        total_variance = float(variance.sum())
+    total_variance = float(variance.sum())
     Vt = np.ascontiguousarray(eigenvectors[:, ::-1].T)
     _, Vt = flip_signs(None, Vt)
     singular_values = np.sqrt(variance * (n_samples - 1))

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.utils.extmath import svd_flip
 
 from skdeep.decomposition._linalg import (
@@ -24,14 +24,22 @@ def low_rank(n=150, p=40, rank=5, seed=0):
     ) + 1e-3 * rng.standard_normal((n, p))
 
 
-@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("order", ["C", "F", "strided"])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_gram_matrix_both_sides(order, dtype):
-    A = np.asarray(low_rank(30, 7), dtype=dtype, order=order)
+    A = np.asarray(low_rank(60, 7), dtype=dtype, order="F" if order == "F" else "C")
+    if order == "strided":
+        A = A[::2, ::-1]
     tol = 1e-4 if dtype == np.float32 else 1e-12
-    assert gram_matrix(A).dtype == dtype
-    assert_allclose(gram_matrix(A), A.T @ A, rtol=tol, atol=tol)
-    assert_allclose(gram_matrix(A, of_columns=False), A @ A.T, rtol=tol, atol=tol)
+    reference = A.astype(np.float64)
+    for of_columns, expected in (
+        (True, np.einsum("ki,kj->ij", reference, reference)),
+        (False, np.einsum("ik,jk->ij", reference, reference)),
+    ):
+        G = gram_matrix(A, of_columns=of_columns)
+        assert G.dtype == dtype
+        assert_allclose(G, expected, rtol=tol, atol=tol)
+        assert_array_equal(G, G.T)
 
 
 def test_flip_signs_matches_sklearn_convention():

@@ -38,7 +38,6 @@ def assert_same_model(ours, ref, X, rtol=1e-8, atol=1e-8):
 @pytest.mark.parametrize("solver", EXACT_SOLVERS)
 @pytest.mark.parametrize("shape", [(200, 30), (30, 60)], ids=["tall", "wide"])
 @pytest.mark.parametrize("whiten", [False, True])
-# 4 of 30 covariance eigenvectors take LAPACK's subset driver, 12 the full one.
 @pytest.mark.parametrize("n_components", [4, 12])
 def test_exact_solvers_match_sklearn(solver, shape, whiten, n_components):
     # Kept components above the noise floor: whitening noise directions would
