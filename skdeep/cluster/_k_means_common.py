@@ -16,7 +16,8 @@ import numpy as np
 import scipy.sparse as sp
 from joblib import cpu_count
 from sklearn.utils.extmath import row_norms
-from threadpoolctl import ThreadpoolController
+
+from ..utils._threads import blas_controller
 
 # Bytes allowed for one (chunk, n_clusters) block of distances; a few MiB keeps
 # the block and the matching rows of X in the last-level cache.
@@ -81,12 +82,6 @@ def run_in_row_parts(func, n_rows, work_per_row):
             future.result()
 
 
-@functools.cache
-def _threadpool_controller():
-    # Building the controller scans the loaded libraries: do it once.
-    return ThreadpoolController()
-
-
 def single_threaded_blas(func):
     """Run ``func`` with BLAS limited to one thread.
 
@@ -97,7 +92,7 @@ def single_threaded_blas(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        with _threadpool_controller().limit(limits=1, user_api="blas"):
+        with blas_controller().limit(limits=1):
             return func(*args, **kwargs)
 
     return wrapper
