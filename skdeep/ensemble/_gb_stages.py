@@ -13,7 +13,7 @@ from time import time
 
 import numpy as np
 
-from ._hist_tree import grow_tree
+from ._hist_forest import grow_trees
 
 
 @dataclass
@@ -99,14 +99,15 @@ def fit_one_stage(loss, inputs, rows, params, learning_rate, rng):
     everything = rows.size == y.size
     sub = inputs.data if everything else inputs.data.take(rows)
     y_sub, w_sub, raw_sub = y[rows], weights[rows], raw[rows]
+    targets = neg_grad[rows]
+    # One seed per tree, like scikit-learn's trees, keeps the random streams
+    # (and so the subsamples) of equal seeds aligned; a tree builds its
+    # RandomState only if it samples features.
+    seeds = [rng.randint(0, _SEED_MAX) for _ in range(targets.shape[1])]
+    grown = grow_trees(sub, -w_sub[:, None] * targets, w_sub, params, seeds)
     trees = []
-    for k in range(neg_grad.shape[1]):
-        target = neg_grad[rows, k]
-        # One seed per tree, like scikit-learn's trees, keeps the random
-        # streams (and so the subsamples) of equal seeds aligned; the tree
-        # builds its RandomState only if it samples features.
-        tree_seed = rng.randint(0, _SEED_MAX)
-        tree, leaves = grow_tree(sub, -w_sub * target, w_sub, params, tree_seed, True)
+    for k, (tree, leaves) in enumerate(grown):
+        target = targets[:, k]
         new_values = loss.leaf_values(
             leaves, tree.node_count, y_sub, raw_sub, target, w_sub, k
         )

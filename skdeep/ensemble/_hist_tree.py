@@ -64,13 +64,21 @@ class TreeParams:
 
 
 class _Grower:
-    """State of one tree while it grows (sample-to-node map and node store)."""
+    """State of one tree while it grows (sample-to-node map and node store).
 
-    def __init__(self, data, gradients, hessians, params, rng):
+    With ``n_roots > 1`` it grows that many trees at once (see
+    :mod:`._hist_forest`): ``data`` holds their rows one tree after another,
+    each tree over an equal share of them with the same hessians, and nodes
+    ``0 .. n_roots - 1`` are their roots.
+    """
+
+    def __init__(self, data, gradients, hessians, params, rng, n_roots=1):
         self.data = data
+        self.n_roots = n_roots
         self.g = np.ascontiguousarray(gradients, dtype=np.float64)
         self.h = np.ascontiguousarray(hessians, dtype=np.float64)
-        root_weight = float(self.h.sum())
+        # Every tree's root weighs what the first one does (shared hessians).
+        root_weight = float(self.h[: data.n_rows // n_roots].sum())
         fraction_floor = params.min_weight_fraction_leaf * root_weight
         self.params = replace(
             params, min_weight_leaf=max(params.min_weight_leaf, fraction_floor)
@@ -81,18 +89,21 @@ class _Grower:
         self.uniform_hessian = bool(np.all(self.h == first)) and first > 0
         with np.errstate(divide="ignore", invalid="ignore"):
             self.g2_over_h = np.where(self.h > 0, self.g**2 / self.h, 0.0)
-        self.sample_node = np.zeros(data.n_rows, dtype=np.intp)
+        self.sample_node = np.repeat(np.arange(n_roots), data.n_rows // n_roots)
         self.nodes = NodeStore()
-        self.nodes.add_root(
-            self.g.sum(), self.h.sum(), data.n_rows, self.g2_over_h.sum(), params
+        grad, hess, g2h = (
+            np.array([part.sum() for part in np.split(a, n_roots)])
+            for a in (self.g, self.h, self.g2_over_h)
         )
+        counts = np.full(n_roots, data.n_rows // n_roots)
+        self.nodes.add_roots(grad, hess, counts, g2h, params)
         self.split_info = {}
         self.parent_hists = {}
 
     # -- histogram and split search ------------------------------------------
     def _round_rows(self, node_ids):
         """Rows of ``node_ids`` (None: all rows) and their local node index."""
-        if len(node_ids) == 1 and self.nodes.count == 1:  # the root
+        if self.nodes.count == 1:  # the root of a single tree
             return None, None
         local = np.full(self.nodes.count, -1, dtype=np.intp)
         local[node_ids] = np.arange(len(node_ids))
@@ -159,8 +170,14 @@ class _Grower:
             if node in done:
                 continue
             parent = int(nodes.parent[node])
-            sibling = node + 1 if node % 2 else node - 1
-            if node and parent in self.parent_hists and sibling in pending:
+            # Children are numbered in (left, right) pairs after the roots.
+            is_left = (node - self.n_roots) % 2 == 0
+            sibling = node + 1 if is_left else node - 1
+            if (
+                node >= self.n_roots
+                and parent in self.parent_hists
+                and sibling in pending
+            ):
                 small, large = sorted(
                     (node, sibling), key=lambda i: nodes.n_node_samples[i]
                 )
@@ -306,7 +323,7 @@ class _Grower:
 
     def grow(self):
         best_first = self.params.max_leaf_nodes is not None
-        pending = self.splittable([0])
+        pending = self.splittable(np.arange(self.n_roots))
         n_leaves = 1
         while True:
             if len(pending):

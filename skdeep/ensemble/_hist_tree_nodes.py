@@ -64,11 +64,14 @@ class NodeStore:
             value = np.where(hess + l2 > 0, -grad / (hess + l2), 0.0)
         self.value[ids] = value
 
-    def add_root(self, grad, hess, count, g2h, params):
-        self._reserve(1)
-        self.count = 1
-        self._set_stats(0, grad, hess, count, 0, params.l2_regularization)
-        self.g2h_sum[0] = g2h
+    def add_roots(self, grad, hess, count, g2h, params):
+        """The first nodes: one root per tree, with the sums of its rows."""
+        n_roots = len(grad)
+        self._reserve(n_roots)
+        self.count = n_roots
+        roots = np.arange(n_roots)
+        self._set_stats(roots, grad, hess, count, 0, params.l2_regularization)
+        self.g2h_sum[roots] = g2h
 
     def totals(self, ids):
         """Gradient sum, hessian sum and count of the nodes ``ids``."""
