@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -70,6 +72,61 @@ class TreeOutputsMixin:
         model = self._model()
         for raw in model.staged_raw(self._validate_X_predict(X)):
             yield raw.copy()
+
+    def __len__(self):
+        """Number of boosting stages fitted (rows of ``estimators_``)."""
+        return len(self.estimators_)
+
+    def __getitem__(self, index):
+        """``estimators_[index]``: a stage's trees, or one tree for ``[i, k]``."""
+        return self.estimators_[index]
+
+    def __iter__(self):
+        """Iterate over the stages (rows of ``estimators_``)."""
+        return iter(self.estimators_)
+
+    def _compute_partial_dependence_recursion(self, grid, target_features):
+        """Partial dependence of the raw output by Friedman's tree recursion.
+
+        scikit-learn's name and contract (``sklearn.inspection`` calls it):
+        the sum over trees of :meth:`HistTree.partial_dependence` times the
+        learning rate, *without* the init estimator's prediction (exact when
+        ``init`` is the default constant).
+
+        Parameters
+        ----------
+        grid : ndarray of shape (n_points, n_target_features)
+            Values of the target features.
+        target_features : ndarray of shape (n_target_features,)
+            Their column indices.
+
+        Returns
+        -------
+        averaged_predictions : ndarray of shape (n_trees_per_iteration_, n_points)
+        """
+        check_is_fitted(self)
+        if self.init is not None:
+            warnings.warn(
+                "Using recursion method with a non-constant init predictor "
+                "will lead to incorrect partial dependence values. "
+                f"Got init={self.init}.",
+                UserWarning,
+                stacklevel=2,
+            )
+        grid = np.asarray(grid, dtype=np.float32)
+        target_features = np.asarray(target_features, dtype=np.intp)
+        points = np.zeros((grid.shape[0], self.n_features_in_), dtype=np.float32)
+        points[:, target_features] = grid
+        binned = self._bin_mapper.transform(points)
+        missing_bin = self._bin_mapper.missing_bin_
+        averaged = np.zeros((self.estimators_.shape[1], grid.shape[0]))
+        for trees in self.estimators_:
+            for k, member in enumerate(trees):
+                averaged[k] += member.tree_.partial_dependence(
+                    binned, target_features, missing_bin
+                )
+        averaged *= self.learning_rate
+        return averaged
 
     @property
     def n_trees_per_iteration_(self):
