@@ -35,6 +35,7 @@ from threadpoolctl import ThreadpoolController
 from ..utils._param_validation import Interval, StrOptions, fit_context
 from ..utils.validation import check_sample_weight
 from ._linear_output import LinearClassifierOutputMixin
+from ._perceptron_order import SklearnShuffle
 from ._perceptron_setup import (
     check_partial_fit_classes,
     initial_parameters,
@@ -376,8 +377,13 @@ class Perceptron(LinearClassifierOutputMixin, ClassifierMixin, BaseEstimator):
     def _train(self, X, problems, coef, intercept, max_iter, rng):
         """Train ``coef``/``intercept`` in place; return the epochs run."""
         settings = training_settings(self, max_iter, sparse_input=sp.issparse(X))
-        seed = rng.randint(np.iinfo(np.int32).max)
-        generator = np.random.default_rng(seed)
+        if self.batch_size == 1 and coef.shape[0] == 1 and self.shuffle:
+            # One binary problem: scikit-learn's own seeds and epoch orders,
+            # hence its very updates (the first draw seeds its data set).
+            rng.randint(1, np.iinfo(np.int32).max)
+            generator = SklearnShuffle(X.shape[0], rng.randint(np.iinfo(np.int32).max))
+        else:
+            generator = np.random.default_rng(rng.randint(np.iinfo(np.int32).max))
         if self.batch_size > 1:
             from ._perceptron_minibatch import train_minibatch
 

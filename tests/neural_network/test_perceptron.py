@@ -228,8 +228,17 @@ def test_strong_l1_penalty_zeroes_weights():
     clf = Perceptron(penalty="l1", alpha=0.01, random_state=0).fit(X, y)
     weak = Perceptron(penalty="l1", alpha=1e-6, random_state=0).fit(X, y)
     assert np.count_nonzero(clf.coef_) < np.count_nonzero(weak.coef_)
-    theirs = SkPerceptron(penalty="l1", alpha=0.01, random_state=0).fit(X, y)
-    assert clf.score(X, y) >= theirs.score(X, y) - 0.05
+    # A strong penalty leaves a noisy fit: compare the mean over a few seeds.
+    ours, theirs = (
+        np.mean(
+            [
+                cls(penalty="l1", alpha=0.01, random_state=seed).fit(X, y).score(X, y)
+                for seed in range(5)
+            ]
+        )
+        for cls in (Perceptron, SkPerceptron)
+    )
+    assert ours >= theirs - 0.05
 
 
 def test_float32_input_keeps_float32(small):

@@ -1,0 +1,114 @@
+"""scikit-learn's epoch orders for binary problems: generator, shuffle, parity."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.datasets import load_breast_cancer, make_classification
+from sklearn.linear_model import Perceptron as SkPerceptron
+from sklearn.preprocessing import StandardScaler
+
+from skdeep.neural_network import Perceptron
+from skdeep.neural_network._perceptron_order import (
+    SklearnShuffle,
+    fisher_yates_permutation,
+    xorshift_outputs,
+)
+
+
+def _xorshift_reference(seed, count):
+    state, out = (seed & 0xFFFFFFFF) or 1, []
+    for _ in range(count):
+        state ^= (state << 13) & 0xFFFFFFFF
+        state ^= state >> 17
+        state ^= (state << 5) & 0xFFFFFFFF
+        out.append(state)
+    return out
+
+
+def _swaps_reference(targets):
+    items = list(range(len(targets) + 1))
+    for i, j in enumerate(targets):
+        items[i], items[j] = items[j], items[i]
+    return items
+
+
+@pytest.mark.parametrize("seed", [0, 1, 42, 2**31 - 1, 2**32 + 5])
+@pytest.mark.parametrize("count", [0, 1, 2, 3, 31, 100, 1025])
+def test_xorshift_outputs_follow_the_recurrence(seed, count):
+    assert xorshift_outputs(seed, count).tolist() == _xorshift_reference(seed, count)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 8, 50, 300])
+def test_fisher_yates_permutation_equals_the_sequential_swaps(n):
+    rng = np.random.default_rng(n)
+    for _ in range(20):
+        targets = np.array([rng.integers(i, n) for i in range(n - 1)], dtype=np.intp)
+        if n > 1 and rng.random() < 0.3:
+            targets[:] = np.arange(n - 1)  # no swaps at all
+        assert fisher_yates_permutation(targets).tolist() == _swaps_reference(targets)
+
+
+def test_each_epoch_applies_the_same_permutation_and_skips_held_out_samples():
+    shuffle = SklearnShuffle(10, 7)
+    first = shuffle.permutation(np.arange(10))
+    second = shuffle.permutation(np.arange(10))
+    assert sorted(first) == list(range(10))
+    np.testing.assert_array_equal(second, first[shuffle.step])
+    held_out = SklearnShuffle(10, 7)
+    kept = np.array([0, 2, 3, 5, 9])
+    np.testing.assert_array_equal(
+        held_out.permutation(kept), [i for i in first if i in kept]
+    )
+
+
+def _binary_sets():
+    X, y = make_classification(300, 6, random_state=3)
+    yield "generated", X, y
+    X, y = load_breast_cancer(return_X_y=True)
+    yield "breast cancer", StandardScaler().fit_transform(X), y
+    # No empty row: its decision would be the intercept alone, a sum of
+    # +-0.01 steps whose rounding (0 or 1e-18) decides a mistake.
+    X = sp.random(400, 40, density=0.1, format="lil", random_state=0)
+    X[np.arange(400), np.arange(400) % 40] = np.random.default_rng(1).uniform(size=400)
+    X = X.tocsr()
+    yield "sparse", X, (X @ np.random.default_rng(0).normal(size=40) > 0).astype(int)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"random_state": 5},
+        {"max_iter": 7, "tol": None},
+        {"penalty": "l2", "alpha": 1e-3},
+        {"class_weight": "balanced"},
+        {"early_stopping": True},
+        {"eta0": 0.1, "fit_intercept": False},
+        {"tol": 1e-2, "n_iter_no_change": 2},
+    ],
+)
+def test_binary_fit_equals_sklearn_with_shuffling(params):
+    for name, X, y in _binary_sets():
+        ours = Perceptron(**params).fit(X, y)
+        theirs = SkPerceptron(**params).fit(X, y)
+        assert ours.n_iter_ == theirs.n_iter_, name
+        assert ours.t_ == theirs.t_, name
+        np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(ours.intercept_, theirs.intercept_, atol=1e-10)
+
+
+def test_incremental_and_weighted_binary_fits_equal_sklearn():
+    X, y = make_classification(200, 5, random_state=1)
+    ours, theirs = Perceptron(random_state=1), SkPerceptron(random_state=1)
+    for _ in range(3):
+        ours.partial_fit(X, y, classes=[0, 1])
+        theirs.partial_fit(X, y, classes=[0, 1])
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-10)
+    weights = np.random.RandomState(0).uniform(0.1, 2.0, size=y.size)
+    ours = Perceptron(random_state=2, warm_start=True, max_iter=3, tol=None)
+    theirs = SkPerceptron(random_state=2, warm_start=True, max_iter=3, tol=None)
+    for _ in range(2):
+        ours.fit(X, y, sample_weight=weights)
+        theirs.fit(X, y, sample_weight=weights)
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-10)
+    np.testing.assert_allclose(ours.intercept_, theirs.intercept_, rtol=1e-10)
