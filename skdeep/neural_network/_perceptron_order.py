@@ -20,6 +20,8 @@ Both sequential pieces are computed without a loop over samples:
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 __all__ = ["SklearnShuffle", "fisher_yates_permutation", "xorshift_outputs"]
@@ -77,16 +79,25 @@ def xorshift_outputs(seed, count):
     if count == 0:
         return states
     states[0] = _step(state)
-    # Images of the unit vectors under the current power of the step.
-    columns = np.array([_step(1 << bit) for bit in range(32)], dtype=np.uint32)
-    done = 1
+    done, level = 1, 0
     while done < count:
-        tables = _tables(columns)
         width = min(done, count - done)
-        states[done : done + width] = _apply(tables, states[:width])
+        states[done : done + width] = _apply(_power_tables(level), states[:width])
         done += width
-        columns = _apply(tables, columns)  # the power doubles
+        level += 1
     return states
+
+
+@functools.cache
+def _power_tables(level):
+    """Lookup tables of the step taken ``2 ** level`` times (seed-independent)."""
+    if level == 0:
+        columns = np.array([_step(1 << bit) for bit in range(32)], dtype=np.uint32)
+    else:
+        previous = _power_tables(level - 1)
+        unit = np.left_shift(np.uint32(1), np.arange(32, dtype=np.uint32))
+        columns = _apply(previous, _apply(previous, unit))
+    return _tables(columns)
 
 
 def fisher_yates_permutation(targets):
