@@ -5,7 +5,9 @@ trees on the same rows with the same hessians and different gradients.  Grown
 one after another, each tree pays the fixed cost of its rounds, a few dozen
 array operations per level, and on small data that cost is most of the fit.
 Grown together, as one forest whose K roots own K stacked copies of the rows,
-every round serves every tree: K times fewer rounds.
+every round serves every tree: K times fewer rounds.  That pays on small
+data only (few rows, features and bins), where the rounds' fixed costs
+dominate; larger problems keep growing one tree at a time.
 
 The splits are the ones the trees get when grown alone.  Levels are grown
 whole, nodes keep their own histograms and statistics, and children are
@@ -25,9 +27,13 @@ from ._hist_tree_prune import prune_tree
 
 __all__ = ["grow_trees"]
 
-#: Largest ``n_trees * n_rows * n_features`` stacked for joint growth.  Above
-#: it the per-round costs are small next to the histogram work anyway.
-_STACK_BUDGET = 1 << 21
+#: Joint growth only pays while the arrays of a round stay small: at most
+#: this many stacked ``n_trees * n_rows * n_features`` entries and this many
+#: ``n_trees * n_features * n_bins`` histogram cells per node level.  Beyond
+#: them (measured on 2-core machines) the larger temporaries fall out of the
+#: caches and churn the allocator, and growing the trees one by one is faster.
+_STACK_BUDGET = 1 << 16
+_CELL_BUDGET = 10240
 
 
 def _grows_together(data, n_trees, params):
@@ -36,6 +42,7 @@ def _grows_together(data, n_trees, params):
         and params.max_leaf_nodes is None
         and (params.max_features is None or params.max_features >= data.n_features)
         and n_trees * data.n_rows * data.n_features <= _STACK_BUDGET
+        and n_trees * data.n_features * data.n_bins <= _CELL_BUDGET
     )
 
 

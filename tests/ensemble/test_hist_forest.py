@@ -101,6 +101,11 @@ def test_settings_coupling_a_round_grow_each_tree_alone(params):
 def test_large_problems_and_single_trees_grow_alone(monkeypatch):
     data, gradients, hessians = _problem(2)
     assert not _hist_forest._grows_together(data, 1, TreeParams())
+    assert _hist_forest._grows_together(data, 4, TreeParams())
+    cells = 4 * data.n_features * data.n_bins
+    monkeypatch.setattr(_hist_forest, "_CELL_BUDGET", cells - 1)
+    assert not _hist_forest._grows_together(data, 4, TreeParams())
+    monkeypatch.setattr(_hist_forest, "_CELL_BUDGET", cells)
     monkeypatch.setattr(_hist_forest, "_STACK_BUDGET", data.n_rows * data.n_features)
     assert not _hist_forest._grows_together(data, 4, TreeParams())
     (tree, leaves), *_ = grow_trees(data, gradients, hessians, TreeParams(), [0] * 4)
