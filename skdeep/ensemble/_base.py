@@ -144,20 +144,28 @@ def member_label(name, estimator):
     return f"member {name!r} ({type(estimator).__name__})"
 
 
-class FittedMembersMixin:
-    """``len``, indexing and iteration over the fitted ``estimators_``."""
+class IndexableMembersMixin:
+    """``len``, indexing and iteration over the fitted ``estimators_``.
+
+    As scikit-learn's ensembles allow; for gradient boosting the members are
+    the stages (rows of ``estimators_``) and ``model[i, k]`` is one tree.
+    """
 
     def __len__(self):
         """Number of fitted members."""
         return len(self.estimators_)
 
     def __getitem__(self, index):
-        """The ``index``-th fitted member."""
+        """``estimators_[index]``: the ``index``-th fitted member."""
         return self.estimators_[index]
 
     def __iter__(self):
         """Iterate over the fitted members."""
         return iter(self.estimators_)
+
+
+class FittedMembersMixin(IndexableMembersMixin):
+    """Indexable fitted members plus scikit-learn's ``_make_estimator`` hook."""
 
     def _make_estimator(self, append=True, random_state=None):
         """A fresh clone of ``estimator_``, seeded from ``random_state`` if given.

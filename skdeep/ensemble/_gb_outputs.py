@@ -8,6 +8,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._base import IndexableMembersMixin
+
 
 class Model:
     """Init estimator plus stages of trees: computes raw predictions."""
@@ -39,7 +41,7 @@ class Model:
         return self.init_raw(X) if final is None else final
 
 
-class TreeOutputsMixin:
+class TreeOutputsMixin(IndexableMembersMixin):
     """Raw predictions, staged predictions and per-tree outputs."""
 
     def _model(self):
@@ -72,18 +74,6 @@ class TreeOutputsMixin:
         model = self._model()
         for raw in model.staged_raw(self._validate_X_predict(X)):
             yield raw.copy()
-
-    def __len__(self):
-        """Number of boosting stages fitted (rows of ``estimators_``)."""
-        return len(self.estimators_)
-
-    def __getitem__(self, index):
-        """``estimators_[index]``: a stage's trees, or one tree for ``[i, k]``."""
-        return self.estimators_[index]
-
-    def __iter__(self):
-        """Iterate over the stages (rows of ``estimators_``)."""
-        return iter(self.estimators_)
 
     def _compute_partial_dependence_recursion(self, grid, target_features):
         """Partial dependence of the raw output by Friedman's tree recursion.
