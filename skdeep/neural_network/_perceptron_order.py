@@ -128,7 +128,7 @@ def fisher_yates_permutation(targets):
     held = pointer
     # The latest earlier step with the same target as step i.
     by_target = np.lexsort((steps, target))
-    same = np.r_[False, target[by_target[1:]] == target[by_target[:-1]]]
+    same = np.concatenate(([False], target[by_target[1:]] == target[by_target[:-1]]))
     previous = np.full(n, -1)
     previous[by_target[same]] = by_target[np.flatnonzero(same) - 1]
     return np.where(previous >= 0, held[np.maximum(previous, 0)], target)
