@@ -89,7 +89,10 @@ class Perceptron(LinearClassifierOutputMixin, ClassifierMixin, BaseEstimator):
         epochs in a row (with ``early_stopping``: the validation accuracy has
         not improved by ``tol``).  ``None`` always runs ``max_iter`` epochs.
     shuffle : bool, default=True
-        Shuffle the training samples before every epoch.
+        Shuffle the training samples before every epoch.  With two classes
+        the order is scikit-learn's own for the same ``random_state``, so
+        the fitted model is scikit-learn's; one-vs-all problems share one
+        shuffled order of skdeep's.
     verbose : int, default=0
         Print a progress report per epoch when positive.
     eta0 : float, default=1.0
