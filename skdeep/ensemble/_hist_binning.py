@@ -7,10 +7,12 @@ for missing values, and all split searches work on bin indices.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from sklearn.utils import check_random_state
 
-__all__ = ["BinMapper"]
+__all__ = ["BinMapper", "BinnedData"]
 
 #: Largest number of non-missing bins: one more (the missing bin) fits a uint8.
 MAX_BINS = 255
@@ -101,3 +103,27 @@ class BinMapper:
         """Real-valued threshold of ``bin_index`` for ``feature`` (inf if last)."""
         thresholds = self.bin_thresholds_[feature]
         return thresholds[bin_index] if bin_index < thresholds.size else np.inf
+
+
+@dataclass
+class BinnedData:
+    """Binned training rows shared by all the trees of an ensemble.
+
+    ``base[i, j] = j * n_bins + binned[i, j]`` is the flat histogram index of
+    row ``i`` and feature ``j`` inside one node's block; it is computed once.
+    """
+
+    binned: np.ndarray
+    bin_mapper: object
+
+    def __post_init__(self):
+        self.binned = np.ascontiguousarray(self.binned, dtype=np.uint8)
+        self.n_rows, self.n_features = self.binned.shape
+        self.n_bins = self.bin_mapper.n_bins_
+        self.missing_bin = self.bin_mapper.missing_bin_
+        offsets = np.arange(self.n_features, dtype=np.int32) * self.n_bins
+        self.base = self.binned.astype(np.int32) + offsets
+
+    def take(self, rows):
+        """The same data restricted to ``rows`` (e.g. a subsample)."""
+        return BinnedData(self.binned[rows], self.bin_mapper)

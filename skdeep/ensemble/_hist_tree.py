@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ._hist_binning import BinnedData as BinnedData
 from ._hist_tree_member import HistTreeMember as HistTreeMember
 from ._hist_tree_nodes import HistTree, NodeStore
 from ._hist_tree_prune import prune_tree
@@ -173,11 +174,8 @@ class _Grower:
             # Children are numbered in (left, right) pairs after the roots.
             is_left = (node - self.n_roots) % 2 == 0
             sibling = node + 1 if is_left else node - 1
-            if (
-                node >= self.n_roots
-                and parent in self.parent_hists
-                and sibling in pending
-            ):
+            # (A root's parent, -1, never has a histogram.)
+            if parent in self.parent_hists and sibling in pending:
                 small, large = sorted(
                     (node, sibling), key=lambda i: nodes.n_node_samples[i]
                 )
@@ -342,30 +340,6 @@ class _Grower:
             n_leaves += len(parents)
             pending = self.splittable(children)
         return self.nodes.finalize(), self.sample_node
-
-
-@dataclass
-class BinnedData:
-    """Binned training rows shared by all the trees of an ensemble.
-
-    ``base[i, j] = j * n_bins + binned[i, j]`` is the flat histogram index of
-    row ``i`` and feature ``j`` inside one node's block; it is computed once.
-    """
-
-    binned: np.ndarray
-    bin_mapper: object
-
-    def __post_init__(self):
-        self.binned = np.ascontiguousarray(self.binned, dtype=np.uint8)
-        self.n_rows, self.n_features = self.binned.shape
-        self.n_bins = self.bin_mapper.n_bins_
-        self.missing_bin = self.bin_mapper.missing_bin_
-        offsets = np.arange(self.n_features, dtype=np.int32) * self.n_bins
-        self.base = self.binned.astype(np.int32) + offsets
-
-    def take(self, rows):
-        """The same data restricted to ``rows`` (e.g. a subsample)."""
-        return BinnedData(self.binned[rows], self.bin_mapper)
 
 
 def grow_tree(data, gradients, hessians, params=None, rng=None, return_leaves=False):

@@ -35,7 +35,7 @@ from threadpoolctl import ThreadpoolController
 from ..utils._param_validation import Interval, StrOptions, fit_context
 from ..utils.validation import check_sample_weight
 from ._linear_output import LinearClassifierOutputMixin
-from ._perceptron_order import SklearnShuffle
+from ._perceptron_order import epoch_shuffler
 from ._perceptron_setup import (
     check_partial_fit_classes,
     initial_parameters,
@@ -380,13 +380,8 @@ class Perceptron(LinearClassifierOutputMixin, ClassifierMixin, BaseEstimator):
     def _train(self, X, problems, coef, intercept, max_iter, rng):
         """Train ``coef``/``intercept`` in place; return the epochs run."""
         settings = training_settings(self, max_iter, sparse_input=sp.issparse(X))
-        if self.batch_size == 1 and coef.shape[0] == 1 and self.shuffle:
-            # One binary problem: scikit-learn's own seeds and epoch orders,
-            # hence its very updates (the first draw seeds its data set).
-            rng.randint(1, np.iinfo(np.int32).max)
-            generator = SklearnShuffle(X.shape[0], rng.randint(np.iinfo(np.int32).max))
-        else:
-            generator = np.random.default_rng(rng.randint(np.iinfo(np.int32).max))
+        sklearn_order = self.batch_size == 1 and coef.shape[0] == 1 and self.shuffle
+        generator = epoch_shuffler(rng, X.shape[0], sklearn_order)
         if self.batch_size > 1:
             from ._perceptron_minibatch import train_minibatch
 

@@ -24,7 +24,12 @@ import functools
 
 import numpy as np
 
-__all__ = ["SklearnShuffle", "fisher_yates_permutation", "xorshift_outputs"]
+__all__ = [
+    "SklearnShuffle",
+    "epoch_shuffler",
+    "fisher_yates_permutation",
+    "xorshift_outputs",
+]
 
 _MASK32 = 0xFFFFFFFF
 _RAND_R_MAX = 0x7FFFFFFF  # outputs are reduced modulo RAND_R_MAX + 1
@@ -165,3 +170,29 @@ class SklearnShuffle:
         keep = np.zeros(self.order.shape[0], dtype=bool)
         keep[train_idx] = True
         return self.order[keep[self.order]]
+
+
+def epoch_shuffler(rng, n_samples, sklearn_order):
+    """What shuffles the epochs: scikit-learn's order or a numpy Generator.
+
+    Parameters
+    ----------
+    rng : numpy.random.RandomState
+        The estimator's ``check_random_state(random_state)``.
+    n_samples : int
+        Samples in the data set.
+    sklearn_order : bool
+        One binary problem visited sample by sample: draw scikit-learn's two
+        seeds (the first seeds its data set, unused here) and follow its
+        orders, hence its very updates.  Otherwise one seed for a Generator.
+
+    Returns
+    -------
+    SklearnShuffle or numpy.random.Generator
+        Either way, ``.permutation(train_idx)`` gives an epoch's order.
+    """
+    int32_max = np.iinfo(np.int32).max
+    if sklearn_order:
+        rng.randint(1, int32_max)
+        return SklearnShuffle(n_samples, rng.randint(int32_max))
+    return np.random.default_rng(rng.randint(int32_max))
