@@ -11,11 +11,13 @@ import copy
 import math
 import time
 
+import numpy as np
+
 from ._training_epoch import (
+    _batch,
     _end_of_epoch,
     _record_epoch,
     _run_epoch,
-    _shuffled,
     _start_schedule,
 )
 
@@ -225,9 +227,9 @@ def train(
 ):
     """Train a built network by mini-batch gradient descent.
 
-    Each epoch optionally shuffles the data (one permuted copy per epoch, then
-    contiguous batch slices), and per mini-batch runs forward, the loss and its
-    gradient, backward and one optimizer step. After each epoch it records the
+    Each epoch optionally shuffles the data (each mini-batch gathers its rows
+    of one permutation per epoch), and per mini-batch runs forward, the loss
+    and its gradient, backward and one optimizer step. After each epoch it records the
     epoch loss (weighted mean of the batch losses including the penalty, as
     scikit-learn's ``loss_curve_``), the validation loss/score, applies the
     stopping rule and the schedule, and calls the callbacks.
@@ -302,9 +304,12 @@ def train(
         for _ in range(max_epochs):
             start = time.perf_counter()
             history.learning_rate.append(optimizer.learning_rate)
-            data = _shuffled(*arrays, rng) if shuffle else arrays
+            data, order = arrays, rng.permutation(n_samples) if shuffle else None
+            if order is not None and not isinstance(X, np.ndarray):
+                # Sparse rows: one shuffled copy (scipy's indexing costs per call).
+                data, order = _batch(*arrays, order), None
             epoch_loss = _run_epoch(
-                network, loss, optimizer, data, batch_size, history.n_epochs + 1
+                network, loss, optimizer, data, batch_size, history.n_epochs + 1, order
             )
             _record_epoch(
                 history, epoch_loss, n_samples, start, verbose, network, loss, scoring

@@ -1,6 +1,7 @@
 """Optimizers: first steps vs scikit-learn and hand rules; clipping; max-norm."""
 
 import copy
+import functools
 import pickle
 
 import numpy as np
@@ -124,6 +125,32 @@ def _nadam(g, s, t, lr=0.01, b1=0.9, b2=0.999, eps=1e-8):
 )
 def test_first_three_steps_match_the_rule(optimizer, rule, state):
     _assert_same(_run(optimizer), _reference(rule, state))
+
+
+def _adam(g, s, t, lr=0.01, b1=0.9, b2=0.999, eps=1e-8):
+    s["m"] = b1 * s["m"] + (1 - b1) * g
+    s["v"] = b2 * s["v"] + (1 - b2) * g**2
+    rate = lr * np.sqrt(1 - b2**t) / (1 - b1**t)
+    return rate * s["m"] / (np.sqrt(s["v"]) + eps)
+
+
+@pytest.mark.parametrize(
+    ("beta_1", "beta_2", "epsilon"),
+    [(0.9, 0.999, 1e-8), (0.0, 0.0, 1e-8), (0.5, 0.9, 0.3), (0.99, 0.5, 0.0)],
+)
+def test_adam_rescaled_moments_follow_the_textbook_rule(beta_1, beta_2, epsilon):
+    # Adam keeps m / (1 - b1) and v / (1 - b2) (two passes fewer); the steps
+    # must still be the textbook ones, epsilon included.
+    ours = _run(nn.Adam(0.01, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon))
+    rule = functools.partial(_adam, b1=beta_1, b2=beta_2, eps=epsilon)
+    _assert_same(ours, _reference(rule, ("m", "v")))
+
+
+def test_adam_outside_the_rescalable_range_keeps_the_plain_moments():
+    optimizer = nn.Adam(0.01, beta_1=1.5, beta_2=0.999)
+    rule = functools.partial(_adam, b1=1.5)
+    _assert_same(_run(optimizer), _reference(rule, ("m", "v")))
+    assert set(optimizer.slots["flat"]) == {"m", "v", "scratch"}
 
 
 def test_adamw_decays_only_regularized_parameters_independently_of_gradients():
