@@ -38,7 +38,7 @@ import scipy.sparse as sp
 
 from ._perceptron_data import QuietStretch, Window, default_max_length, dense_rows
 from ._perceptron_penalty import penalty_sum
-from ._perceptron_rounds import solve_window
+from ._perceptron_rounds import InterceptPath, solve_window
 
 __all__ = ["WindowSizer", "perceptron_epoch"]
 
@@ -52,11 +52,14 @@ class WindowSizer:
         Initial window length (samples).
     target_rounds : float, default=8
         Desired number of fixed-point rounds per window (see ``solve_window``).
-    min_length, max_length : int, default=16, 4096
-        Bounds of the window length.
+    min_length, max_length : int, default=64, 4096
+        Bounds of the window length.  Below 64 samples the fixed cost of a
+        window (its products, the update of the weights) outweighs the rounds
+        it saves: 64 was 10-25 % faster than 16 on the bundled data sets and
+        equal on 30 000 samples.
     """
 
-    def __init__(self, length=64, target_rounds=8, min_length=16, max_length=4096):
+    def __init__(self, length=64, target_rounds=8, min_length=64, max_length=4096):
         self.length = int(length)
         self.target_rounds = target_rounds
         self.min_length = min_length
@@ -264,7 +267,10 @@ def perceptron_epoch(
     """
     if sizer is None:
         sizer = WindowSizer(max_length=default_max_length(X))
-    pass_args = _pass_args(sizer, shrink, intercept_step, penalty, coef.dtype)
+    exact_intercept = _needs_intercept_path(signed_step, intercept_step)
+    pass_args = _pass_args(
+        sizer, shrink, intercept_step, penalty, coef.dtype, exact_intercept
+    )
     loss, objective = np.zeros(coef.shape[0]), np.zeros(coef.shape[0])
     buffer = None
     if not sp.issparse(X):
@@ -301,11 +307,25 @@ def perceptron_epoch(
     return loss, objective
 
 
-def _pass_args(sizer, shrink, intercept_step, penalty, dtype):
-    """Per-epoch constants of :func:`_window_pass` (see there)."""
-    profiles = sizer.profiles(shrink, intercept_step, dtype)
+def _needs_intercept_path(signed_step, intercept_step):
+    """Whether intercept updates can round (see ``InterceptPath``)."""
+    if not intercept_step:
+        return False
+    units = signed_step * intercept_step
+    whole = np.array_equal(units, np.round(units))
+    return not (whole and np.abs(units).sum() < 2.0**52)
+
+
+def _pass_args(sizer, shrink, intercept_step, penalty, dtype, exact_intercept):
+    """Per-epoch constants of :func:`_window_pass` (see there).
+
+    With ``exact_intercept`` the influence rows leave the intercept out and
+    every window follows it with an :class:`InterceptPath`.
+    """
+    rows_step = 0.0 if exact_intercept else intercept_step
+    profiles = sizer.profiles(shrink, rows_step, dtype)
     powers = shrink ** np.arange(sizer.max_length + 1, dtype=dtype)
-    return profiles, powers, shrink, intercept_step, penalty
+    return profiles, powers, shrink, intercept_step, penalty, exact_intercept
 
 
 def _window_pass(window, idx, weights, targets, totals, pass_args):
@@ -320,14 +340,17 @@ def _window_pass(window, idx, weights, targets, totals, pass_args):
     coef, intercept = weights
     y_sign, signed_step = targets
     loss, objective = totals
-    profiles, powers, shrink, intercept_step, penalty = pass_args
-    decisions = _start_decisions(window, coef, intercept, powers)
+    profiles, powers, shrink, intercept_step, penalty, exact_intercept = pass_args
+    path = None
+    if exact_intercept:
+        path = InterceptPath(intercept, signed_step[:, idx] * intercept_step)
+    decisions = _start_decisions(window, coef, intercept, powers, path is None)
     # Several problems make most positions mistakes somewhere: one Gram
     # product per short window beats gathering rows every round.
     eager = coef.shape[0] > 1 and window.length <= 256
     influence = _Influence(window.X, profiles, eager)
     updates, visited, n_rounds = solve_window(
-        y_sign[:, idx], signed_step[:, idx], decisions, influence
+        y_sign[:, idx], signed_step[:, idx], decisions, influence, path
     )
     window_loss = np.maximum(-y_sign[:, idx] * visited, 0.0).sum(axis=1)
     loss += window_loss
@@ -336,11 +359,14 @@ def _window_pass(window, idx, weights, targets, totals, pass_args):
         objective += penalty_sum(
             penalty, window, coef, intercept, updates, visited, shrink, intercept_step
         )
+    if path is not None:
+        intercept[:] = path.end(updates != 0)
+        intercept_step = 0.0  # done: _apply_updates moves the weights only
     _apply_updates(window.X, updates, coef, intercept, intercept_step, powers)
     return updates, n_rounds
 
 
-def _start_decisions(window, coef, intercept, powers):
+def _start_decisions(window, coef, intercept, powers, with_intercept=True):
     """Decisions of the window's samples if no mistake happened in it."""
     if sp.issparse(window.X):
         decisions = np.ascontiguousarray(_dot(window.X, coef.T).T)
@@ -348,7 +374,8 @@ def _start_decisions(window, coef, intercept, powers):
         decisions = coef @ window.X.T
     if powers[1] != 1.0:
         decisions *= powers[: window.length]  # L2 shrinkage between samples
-    decisions += intercept[:, None]
+    if with_intercept:
+        decisions += intercept[:, None]
     return decisions
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["solve_window"]
+__all__ = ["InterceptPath", "solve_window"]
 
 
 # Jacobi rounds tried on a short window of a single problem before the
@@ -26,7 +26,53 @@ _JACOBI_BUDGET = 6
 _SCAN_STEPS_PER_ROUND = 4
 
 
-def solve_window(y, steps, decisions, influence):
+class InterceptPath:
+    """The intercept each sample of a window sees, summed in visiting order.
+
+    The sequential rule adds every mistake's intercept update to a running
+    float.  When the updates are whole numbers (the default step on dense
+    rows) every partial sum is exact, so the updates can ride inside the
+    influence rows and no path is needed.  Otherwise (sparse rows step by
+    0.01; a fractional ``eta0``, class or sample weights) the rounding of the
+    running sum matters: a sample whose features miss the support of the
+    weights has the intercept alone as its decision, and its last bit decides
+    the tie.  The influence rows then leave the intercept out and this path
+    recomputes the running sums, in order, with one ``cumsum`` per round (an
+    accumulation is sequential): the very floats of the per-sample rule.
+
+    Parameters
+    ----------
+    start : ndarray of shape (n_problems,)
+        The intercepts at the start of the window.
+    units : ndarray of shape (n_problems, length)
+        The intercept update of a mistake at each position.
+    """
+
+    def __init__(self, start, units):
+        self.units = units
+        self.sums = np.empty((units.shape[0], units.shape[1] + 1), units.dtype)
+        self.sums[:, 0] = start
+        self.running = np.empty_like(self.sums)
+
+    def _run(self, mistakes):
+        np.multiply(mistakes, self.units, out=self.sums[:, 1:])
+        return np.add.accumulate(self.sums, axis=1, out=self.running)
+
+    def total(self, current, mistakes):
+        """Decisions: ``current`` (the weights' part) plus each sample's intercept."""
+        return current + self._run(mistakes)[:, :-1]
+
+    def end(self, mistakes):
+        """The intercepts after the window, given its ``mistakes``."""
+        return self._run(mistakes)[:, -1].copy()
+
+
+def _seen(current, mistakes, path):
+    """The decisions the samples see (``current`` itself without a path)."""
+    return current if path is None else path.total(current, mistakes)
+
+
+def solve_window(y, steps, decisions, influence, path=None):
     """Find the window's mistakes by fixed-point iteration.
 
     ``mistakes[c, k]`` must equal ``y[c, k] * D[c, k] <= 0`` where ``D`` are
@@ -43,6 +89,9 @@ def solve_window(y, steps, decisions, influence):
     iteration can wander while the weights are poor); one-vs-all problems
     keep iterating (their rounds are shared, so stragglers cost little).
 
+    With an :class:`InterceptPath` ``path``, ``decisions`` and the influence
+    rows leave the intercept out and the path adds it.
+
     Returns
     -------
     updates : ndarray of shape (n_problems, length)
@@ -54,10 +103,10 @@ def solve_window(y, steps, decisions, influence):
     """
     full = influence.full()
     if full is not None:
-        return _jacobi_rounds_dense(y, steps, decisions, full)
+        return _jacobi_rounds_dense(y, steps, decisions, full, path)
     single = decisions.shape[0] == 1
     if single and not sp.issparse(influence.X):
-        return _sequential_scan(y, steps, decisions, influence)
+        return _sequential_scan(y, steps, decisions, influence, path)
     mistakes = np.zeros(decisions.shape, dtype=bool)
     current = decisions.copy()
     # Long windows of a single problem mean rare mistakes (late epochs,
@@ -66,22 +115,43 @@ def solve_window(y, steps, decisions, influence):
     n_rounds = 0
     while True:
         n_rounds += 1
-        updated = y * current <= 0
+        seen = _seen(current, mistakes, path)
+        updated = y * seen <= 0
         changed = np.flatnonzero((updated != mistakes).any(axis=0))
         if changed.size == 0:
-            return mistakes * steps, current, n_rounds
+            return mistakes * steps, seen, n_rounds
         if single and n_rounds > budget:
             updates, current, extra = _guarded_rounds(
-                y, steps, current, mistakes[0], influence
+                y, steps, current, mistakes[0], influence, path, decisions[0]
             )
             return updates, current, n_rounds + extra
-        flips = updated[:, changed].astype(steps.dtype) - mistakes[:, changed]
-        flips *= steps[:, changed]
-        current += flips @ influence.take(changed)
+        if (mistakes[:, changed] > updated[:, changed]).any():
+            current = _rebuilt(decisions, updated, steps, influence)
+        else:
+            adds = updated[:, changed] * steps[:, changed]
+            current += adds @ influence.take(changed)
         mistakes = updated
 
 
-def _sequential_scan(y, steps, decisions, influence):
+def _rebuilt(start, mistakes, steps, influence):
+    """The decisions given ``mistakes``, summed afresh from ``start``.
+
+    Withdrawing a guessed update by subtracting its row would leave a
+    rounding residue; a decision whose exact value is zero (a sparse sample
+    sharing no feature with the weights) must stay exactly zero, so that the
+    intercept alone decides it as in the per-sample rule.  Decisions are
+    therefore only ever built by adding the updates that are kept.
+    """
+    current = start.copy()
+    positions = np.flatnonzero(mistakes.any(axis=0))
+    if positions.size:
+        current += (mistakes[:, positions] * steps[:, positions]) @ influence.take(
+            positions
+        )
+    return current
+
+
+def _sequential_scan(y, steps, decisions, influence, path=None):
     """:func:`solve_window` for one problem on dense rows: mistake by mistake.
 
     The first sample whose current decision is wrong is the next mistake
@@ -100,14 +170,19 @@ def _sequential_scan(y, steps, decisions, influence):
     # profiles.decay[later + m] is shrink ** m.
     later = profiles.max_length + 1
     start = n_mistakes = 0
+    # With a path, the running intercept (added in visiting order).
+    bias = None if path is None else path.sums[0, 0]
     while start < length:
-        wrong = y[start:] * current[start:] <= 0
+        seen = current[start:] if bias is None else current[start:] + bias
+        wrong = y[start:] * seen <= 0
         first = int(wrong.argmax())
         if not wrong[first]:
             break
         k = start + first
         mistaken[k] = True
         n_mistakes += 1
+        if bias is not None:
+            bias = bias + path.units[0, k]
         if k + 1 < length:
             row = X[k + 1 :] @ X[k]
             if profiles.shrink != 1.0:
@@ -118,30 +193,31 @@ def _sequential_scan(y, steps, decisions, influence):
             current[k + 1 :] += row
         start = k + 1
     n_rounds = 1 + n_mistakes // _SCAN_STEPS_PER_ROUND
-    return (mistaken * steps)[None], current[None], n_rounds
+    seen = _seen(current[None], mistaken[None], path)
+    return (mistaken * steps)[None], seen, n_rounds
 
 
-def _jacobi_rounds_dense(y, steps, decisions, influence):
+def _jacobi_rounds_dense(y, steps, decisions, influence, path=None):
     """:func:`solve_window`'s Jacobi rounds with the whole influence matrix.
 
     Fewer, larger operations than gathering the changed columns: the window
     is short, so the full product is cheap and Python overhead dominates.
     """
     mistakes = np.zeros(decisions.shape, dtype=steps.dtype)
-    current = decisions.copy()
+    current = decisions
     n_rounds = 0
     while True:
         n_rounds += 1
-        updated = np.less_equal(y * current, 0).astype(steps.dtype)
-        flips = updated - mistakes
-        if not flips.any():
-            return mistakes * steps, current, n_rounds
-        flips *= steps
-        current += flips @ influence
+        seen = _seen(current, mistakes, path)
+        updated = np.less_equal(y * seen, 0).astype(steps.dtype)
+        if np.array_equal(updated, mistakes):
+            return mistakes * steps, seen, n_rounds
+        # Summed afresh (as cheap as the change alone): see _rebuilt.
+        current = decisions + (updated * steps) @ influence
         mistakes = updated
 
 
-def _guarded_rounds(y, steps, current, guess, influence):
+def _guarded_rounds(y, steps, current, guess, influence, path=None, start=None):
     """:func:`solve_window` for one problem: a scan with verified look-ahead.
 
     Each round first rebuilds the decisions from the exact prefix alone (the
@@ -154,29 +230,42 @@ def _guarded_rounds(y, steps, current, guess, influence):
 
     ``current`` (shape (1, length)) holds the decisions given the mistakes
     ``guess`` (None: no mistakes); both may come from earlier Jacobi rounds.
+    ``start`` (shape (length,)) are the decisions without any mistake
+    (``current`` when not given, then ``guess`` must be None).  The decisions
+    of the confirmed prefix, ``base``, grow by additions only: withdrawing a
+    guess restores ``base`` instead of subtracting (see :func:`_rebuilt`).
     """
     y, steps, current = y[0], steps[0], current[0]
+    base = (current if start is None else start).copy()
     guess = np.zeros(current.shape[0], dtype=bool) if guess is None else guess
     exact, allowance, n_rounds = 0, 4, 0
 
-    def switch(positions, value):
-        # Add (value=True) or withdraw the updates of `positions`.
+    def add(positions, target):
         if positions.size:
-            sign = 1.0 if value else -1.0
-            current[:] += (sign * steps[positions]) @ influence.take(positions)
-            guess[positions] = value
+            target += steps[positions] @ influence.take(positions)
 
     while True:
         n_rounds += 1
-        updated = y * current <= 0
+        visited = _seen(current[None], guess[None], path)[0]
+        updated = y * visited <= 0
         differ = np.flatnonzero(updated[exact:] != guess[exact:])
         if differ.size == 0:
-            return (guess * steps)[None], current[None], n_rounds
+            return (guess * steps)[None], visited[None], n_rounds
         first = exact + differ[0]
-        confirmed = np.count_nonzero(guess[exact:first])
-        allowance = max(2 * confirmed, 1) if n_rounds > 1 else allowance
+        confirmed = np.flatnonzero(guess[exact:first]) + exact
+        add(confirmed, base)
+        allowance = max(2 * confirmed.size, 1) if n_rounds > 1 else allowance
         withdrawn = np.flatnonzero(guess[first:]) + first
-        switch(withdrawn, False)
+        if withdrawn.size:
+            guess[withdrawn] = False
+            current[:] = base
         exact = first
-        found = np.flatnonzero(y[exact:] * current[exact:] <= 0)[:allowance]
-        switch(found + exact, True)
+        # The intercept at ``first`` depends on the confirmed prefix only.
+        rest = (
+            current[exact:]
+            if path is None
+            else current[exact:] + path.running[0, exact]
+        )
+        found = np.flatnonzero(y[exact:] * rest <= 0)[:allowance] + exact
+        guess[found] = True
+        add(found, current)

@@ -168,7 +168,9 @@ def make_problems(y, classes, class_weight, sample_weight, eta0, val_idx):
         positive = y[None, :] == classes[:, None]
         weight = np.where(positive, class_weight[:, None], 1.0)
     y_sign = np.where(positive, 1.0, -1.0).astype(dtype)
-    signed_step = (eta0 * y_sign * weight * sample_weight).astype(dtype)
+    # scikit-learn's update is (eta * y) * (class_weight * sample_weight):
+    # the same grouping gives the same floats (the intercept sums them).
+    signed_step = (eta0 * y_sign * (weight * sample_weight)).astype(dtype)
     train_idx = np.arange(y.shape[0])
     if val_idx is not None:
         train_idx = np.setdiff1d(train_idx, val_idx)

@@ -8,11 +8,13 @@ from sklearn.linear_model import Perceptron as SkPerceptron
 from sklearn.preprocessing import StandardScaler
 
 from skdeep.neural_network import Perceptron
+from skdeep.neural_network._perceptron_kernel import _needs_intercept_path
 from skdeep.neural_network._perceptron_order import (
     SklearnShuffle,
     fisher_yates_permutation,
     xorshift_outputs,
 )
+from skdeep.neural_network._perceptron_rounds import InterceptPath
 
 
 def _xorshift_reference(seed, count):
@@ -66,12 +68,16 @@ def _binary_sets():
     yield "generated", X, y
     X, y = load_breast_cancer(return_X_y=True)
     yield "breast cancer", StandardScaler().fit_transform(X), y
-    # No empty row: its decision would be the intercept alone, a sum of
-    # +-0.01 steps whose rounding (0 or 1e-18) decides a mistake.
     X = sp.random(400, 40, density=0.1, format="lil", random_state=0)
     X[np.arange(400), np.arange(400) % 40] = np.random.default_rng(1).uniform(size=400)
     X = X.tocsr()
     yield "sparse", X, (X @ np.random.default_rng(0).normal(size=40) > 0).astype(int)
+    # Very sparse, with empty rows: many decisions are the intercept alone, a
+    # running sum of +-0.01 steps whose last bit decides the mistake (the
+    # kernel's InterceptPath adds them in scikit-learn's order).
+    X = sp.random(500, 300, density=0.01, format="csr", random_state=2)
+    assert (np.diff(X.indptr) == 0).any()
+    yield "very sparse", X, (X @ np.random.default_rng(2).normal(size=300) > 0) * 1
 
 
 @pytest.mark.parametrize(
@@ -85,6 +91,7 @@ def _binary_sets():
         {"early_stopping": True},
         {"eta0": 0.1, "fit_intercept": False},
         {"tol": 1e-2, "n_iter_no_change": 2},
+        {"eta0": 0.3, "class_weight": {0: 0.7, 1: 1.9}},
     ],
 )
 def test_binary_fit_equals_sklearn_with_shuffling(params):
@@ -95,6 +102,8 @@ def test_binary_fit_equals_sklearn_with_shuffling(params):
         assert ours.t_ == theirs.t_, name
         np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-10, atol=1e-12)
         np.testing.assert_allclose(ours.intercept_, theirs.intercept_, atol=1e-10)
+        # The intercept is a running sum of the same floats in the same order.
+        np.testing.assert_array_equal(ours.intercept_, theirs.intercept_)
 
 
 def test_incremental_and_weighted_binary_fits_equal_sklearn():
@@ -112,3 +121,36 @@ def test_incremental_and_weighted_binary_fits_equal_sklearn():
         theirs.fit(X, y, sample_weight=weights)
     np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-10)
     np.testing.assert_allclose(ours.intercept_, theirs.intercept_, rtol=1e-10)
+
+
+def test_intercept_path_adds_the_updates_in_visiting_order():
+    rng = np.random.default_rng(0)
+    units = rng.choice([-0.01, 0.01, 0.3, -0.7], size=(3, 50))
+    mistakes = rng.random((3, 50)) < 0.5
+    start = np.array([0.1, -0.2, 0.0])
+    current = rng.normal(size=(3, 50))
+    path = InterceptPath(start, units)
+    seen = path.total(current, mistakes)
+    for c in range(3):
+        running = start[c]
+        for k in range(50):
+            assert seen[c, k] == current[c, k] + running
+            if mistakes[c, k]:
+                running = running + units[c, k]
+        assert path.end(mistakes)[c] == running
+
+
+@pytest.mark.parametrize(
+    ("steps", "intercept_step", "expected"),
+    [
+        ([1.0, -1.0], 1.0, False),
+        ([2.0, -3.0], 0.01, True),
+        ([0.1, -0.1], 1.0, True),
+        ([0.5, 1.0], 0.0, False),
+    ],  # fmt: skip
+)
+def test_the_path_is_used_only_when_intercept_sums_can_round(
+    steps, intercept_step, expected
+):
+    signed = np.array([steps])
+    assert _needs_intercept_path(signed, intercept_step) is expected
