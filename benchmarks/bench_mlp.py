@@ -7,8 +7,10 @@ batch 256, 20 epochs, ``tol=0``, no early stopping, hidden layers (256, 128))
 on ``make_classification(30000, 100 features, 40 informative, 10 classes)`` and
 ``make_regression(30000, 50 features)``, in float64 and float32. Fits
 alternate between the two libraries ``repeats`` times in this one process; the
-script prints median fit times, the ratio skdeep/sklearn (lower is better;
-targets: <= 0.8 in float64, <= 0.5 in float32) and both test scores. It ends
+script prints median fit times, their ratio skdeep/sklearn (lower is better;
+targets: <= 0.8 in float64, <= 0.5 in float32), the median of the ratios of
+back-to-back fits ("paired", steadier on a machine whose speed drifts) and
+both test scores.  One short untimed fit of each library comes first. It ends
 with the Perceptron benchmark when ``benchmarks/bench_perceptron.py`` exists.
 """
 
@@ -76,22 +78,29 @@ def compare(kind, dtype, n_samples, repeats):
     make_ref = lambda: getattr(sk_nn, name)(**PARAMS)  # noqa: E731
     times = {"skdeep": [], "sklearn": []}
     scores = {"skdeep": [], "sklearn": []}
+    for make in (make_ref, make_ours):  # untimed warm-up of both code paths
+        warm_up = make().set_params(max_iter=1)
+        _timed_fit(lambda model=warm_up: model, X_train[:2000], y_train[:2000])
     for _ in range(repeats):
         for label, make in (("sklearn", make_ref), ("skdeep", make_ours)):
             seconds, model = _timed_fit(make, X_train, y_train)
             times[label].append(seconds)
             scores[label].append(model.score(X_test, y_test))
     ours, ref = (statistics.median(times[k]) for k in ("skdeep", "sklearn"))
-    ratio = ours / ref
+    # The machine drifts between fast and slow phases over seconds: the
+    # ratio of two fits run back to back is steadier than a ratio of medians.
+    paired = statistics.median(
+        a / b for a, b in zip(times["skdeep"], times["sklearn"], strict=True)
+    )
     metric = "accuracy" if kind == "classification" else "R2"
     print(
         f"{name:<14} {np.dtype(dtype).name:<8} skdeep {ours:7.2f}s  "
-        f"sklearn {ref:7.2f}s  ratio {ratio:5.2f}  {metric} skdeep "
-        f"{statistics.median(scores['skdeep']):.4f} sklearn "
+        f"sklearn {ref:7.2f}s  ratio {ours / ref:5.2f} (paired {paired:4.2f})  "
+        f"{metric} skdeep {statistics.median(scores['skdeep']):.4f} sklearn "
         f"{statistics.median(scores['sklearn']):.4f}",
         flush=True,
     )
-    return ratio
+    return paired
 
 
 def _run_perceptron_benchmark(argv):
