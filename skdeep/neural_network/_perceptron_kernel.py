@@ -36,7 +36,13 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from ._perceptron_data import QuietStretch, Window, default_max_length, dense_rows
+from ._perceptron_data import (
+    QuietStretch,
+    SparseGram,
+    Window,
+    default_max_length,
+    rows_combination,
+)
 from ._perceptron_penalty import penalty_sum
 from ._perceptron_rounds import InterceptPath, solve_window
 
@@ -109,7 +115,7 @@ class _Influence:
 
     def __init__(self, X_window, profiles, eager=False):
         self.X = X_window
-        self.X_T = X_window.T
+        self.X_T = SparseGram(X_window) if sp.issparse(X_window) else X_window.T
         self.length = length = X_window.shape[0]
         self.profiles = profiles
         self.slot = np.full(length, -1)
@@ -129,9 +135,7 @@ class _Influence:
             self.rows = grown
         block = self.rows[self.n_rows : end]
         if sp.issparse(self.X):
-            # Sparse times dense is one cheap scipy call; sparse times sparse
-            # goes through several passes with a large fixed cost.
-            block[...] = (self.X @ dense_rows(self.X, positions, transposed=True)).T
+            block[...] = self.X_T.rows(positions)
         else:
             np.matmul(self.X[positions], self.X_T, out=block)
         self.profiles.apply(block, positions, self.length)
@@ -393,7 +397,6 @@ def _apply_updates(X_window, updates, coef, intercept, intercept_step, powers):
     if touched.size:
         # Only the mistaken samples contribute: skip the others' rows.
         if sp.issparse(X_window):
-            rows_t = dense_rows(X_window, touched, transposed=True)
-            coef += (rows_t @ updates[:, touched].T).T
+            coef += rows_combination(X_window, touched, updates[:, touched])
         else:
             coef += updates[:, touched] @ X_window[touched]
