@@ -173,18 +173,26 @@ def exact_sq_dist_to_assigned(X, centers, labels):
     Computed from differences (dense) or from the sparse dot product, never
     from a full ``(n_samples, n_clusters)`` block.
     """
-    assigned = centers[labels]
     if sp.issparse(X):
-        cross = np.asarray(X.multiply(assigned).sum(axis=1)).ravel()
-        dist = squared_norms(X) - 2.0 * cross + squared_norms(assigned)
+        # Only the stored entries meet the centre: ``sum over them of (x - c)^2
+        # - c^2``, plus ``||c||^2``, in O(nnz) (no dense copy of the centres).
+        X = X.tocsr()
+        row_of = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+        met = centers[labels[row_of], X.indices]
+        per_entry = (X.data - met) ** 2 - met**2
+        dist = np.bincount(row_of, weights=per_entry, minlength=X.shape[0])
+        dist = dist.astype(np.float64, copy=False)  # int64 when X stores nothing
+        dist += squared_norms(centers)[labels]
         return np.maximum(dist, 0.0, out=dist).astype(centers.dtype, copy=False)
-    diff = X - assigned
+    diff = X - centers[labels]
     return np.einsum("ij,ij->i", diff, diff)
 
 
 def inertia(X, sample_weight, centers, labels) -> float:
     """Weighted sum of squared distances of samples to their assigned centre."""
     n_samples = X.shape[0]
+    if sp.issparse(X):  # O(nnz) memory: no chunks needed
+        return float(exact_sq_dist_to_assigned(X, centers, labels) @ sample_weight)
     total = 0.0
     for rows in iter_chunks(n_samples, 1, X.shape[1], centers.dtype.itemsize):
         dist = exact_sq_dist_to_assigned(X[rows], centers, labels[rows])
