@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ._hist_binning import BinnedData as BinnedData
+from ._hist_rare import RareEntries, rare_histograms
 from ._hist_tree_member import HistTreeMember as HistTreeMember
 from ._hist_tree_nodes import HistTree, NodeStore
 from ._hist_tree_prune import prune_tree
@@ -134,6 +135,13 @@ class _Grower:
         k, n_features = len(node_ids), data.n_features
         size = k * n_features * data.n_bins
         rows, row_local = self._round_rows(node_ids)
+        rare = RareEntries.maybe(data) if self.n_roots == 1 else None
+        if rare is not None:  # sparse-like data: the rare entries suffice
+            return rare_histograms(
+                rare, self.g, self.h, rows, row_local, self.nodes.totals(node_ids),
+                (k, n_features, data.n_bins),
+                self.h[0] if self.uniform_hessian else None,
+            )  # fmt: skip
         n_rows = data.n_rows if rows is None else rows.size
         step = max(1, max(_ROW_CHUNK_ENTRIES, 4 * size) // n_features)
         hist = np.zeros((3, size))
