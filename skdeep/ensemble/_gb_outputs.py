@@ -35,6 +35,8 @@ class Model:
             yield raw
 
     def raw(self, X):
+        if not len(self.stages):  # no tree yet: no need to bin X
+            return self.init_raw(X)
         final = None
         for final in self.staged_raw(X):  # noqa: B007 - keep the last stage
             pass
