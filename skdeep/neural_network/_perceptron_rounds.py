@@ -128,8 +128,10 @@ def solve_window(y, steps, decisions, influence, path=None):
         if (mistakes[:, changed] > updated[:, changed]).any():
             current = _rebuilt(decisions, updated, steps, influence)
         else:
-            adds = updated[:, changed] * steps[:, changed]
-            current += adds @ influence.take(changed)
+            # Only the new mistakes: a column changed for one problem may
+            # hold another problem's standing mistake.
+            new = updated[:, changed] & ~mistakes[:, changed]
+            current += (new * steps[:, changed]) @ influence.take(changed)
         mistakes = updated
 
 

@@ -13,18 +13,21 @@ from skdeep.neural_network import Perceptron
 from skdeep.neural_network._perceptron_kernel import WindowSizer, perceptron_epoch
 
 
-def reference_perceptron(X, y_sign, step, *, epochs, shrink=1.0, fit_intercept=True):
+def reference_perceptron(
+    X, y_sign, step, *, epochs, shrink=1.0, fit_intercept=True, with_loss=False
+):
     """Textbook per-sample perceptron (scikit-learn's update order), in Python."""
     w = np.zeros(X.shape[1])
-    b = 0.0
+    b = loss = 0.0
     for _ in range(epochs):
         for x_i, y_i, s_i in zip(X, y_sign, step):
             margin = y_i * (w @ x_i + b)
+            loss += max(0.0, -margin)
             w *= shrink
             if margin <= 0:
                 w += s_i * x_i
                 b += s_i if fit_intercept else 0.0
-    return w, b
+    return (w, b, loss) if with_loss else (w, b)
 
 
 @pytest.fixture(scope="module")
@@ -83,25 +86,36 @@ def test_equals_reference_per_sample_perceptron(small, n_classes, penalty, weigh
 
 @pytest.mark.parametrize("shrink", [1.0, 0.97, 0.0])
 @pytest.mark.parametrize("sparse", [False, True])
-def test_kernel_matches_reference_over_many_windows(shrink, sparse):
+@pytest.mark.parametrize("long_windows", [False, True])
+def test_kernel_matches_reference_over_many_windows(shrink, sparse, long_windows):
+    # Short windows of several problems take the whole-Gram rounds; windows
+    # over 256 samples take the rounds over rows computed on demand.
+    n = 900 if long_windows else 300
     rng = np.random.default_rng(3)
-    X = rng.normal(size=(300, 5))
-    y_sign = np.where(rng.random((2, 300)) < 0.4, 1.0, -1.0)
-    step = y_sign * rng.uniform(0.5, 1.5, 300)
-    order = rng.permutation(300)
+    X = rng.normal(size=(n, 5))
+    y_sign = np.where(rng.random((2, n)) < 0.4, 1.0, -1.0)
+    step = y_sign * rng.uniform(0.5, 1.5, n)
+    order = rng.permutation(n)
     coef, intercept = np.zeros((2, 5)), np.zeros(2)
-    sizer = WindowSizer(length=7, min_length=3, max_length=40)
+    if long_windows:
+        sizer = WindowSizer(length=300, min_length=260, max_length=400)
+    else:
+        sizer = WindowSizer(length=7, min_length=3, max_length=40)
     data = sp.csr_matrix(X) if sparse else X
+    loss = 0.0
     for _ in range(2):
-        perceptron_epoch(
+        loss += perceptron_epoch(
             data, order, coef, intercept, y_sign, step, shrink=shrink, sizer=sizer
-        )
+        )[0]
     for row in range(2):
-        w, b = reference_perceptron(
-            X[order], y_sign[row, order], step[row, order], epochs=2, shrink=shrink
-        )
+        w, b, reference_loss = reference_perceptron(
+            X[order], y_sign[row, order], step[row, order], epochs=2, shrink=shrink,
+            with_loss=True,
+        )  # fmt: skip
         assert_allclose(coef[row], w, atol=1e-10)
         assert_allclose(intercept[row], b, atol=1e-10)
+        # The loss is summed from the decisions each sample saw.
+        assert_allclose(loss[row], reference_loss, rtol=1e-10)
 
 
 @pytest.mark.parametrize(
