@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.utils import check_random_state
 
+from ._hist_rare import RareEntries
+
 __all__ = ["BinMapper", "BinnedData"]
 
 #: Largest number of non-missing bins: one more (the missing bin) fits a uint8.
@@ -125,5 +127,12 @@ class BinnedData:
         self.base = self.binned.astype(np.int32) + offsets
 
     def take(self, rows):
-        """The same data restricted to ``rows`` (e.g. a subsample)."""
-        return BinnedData(self.binned[rows], self.bin_mapper)
+        """The same data restricted to ``rows`` (e.g. a subsample).
+
+        The rare entries (see :mod:`._hist_rare`) are decided once, on the
+        full data, and passed on: a subsample never rescans its matrix.
+        """
+        child = BinnedData(self.binned[rows], self.bin_mapper)
+        rare = RareEntries.maybe(self)
+        child.__dict__["_rare_entries"] = None if rare is None else rare.take(rows)
+        return child

@@ -68,6 +68,15 @@ class RareEntries:
         data.__dict__["_rare_entries"] = entries
         return entries
 
+    def take(self, rows):
+        """The rare entries of the rows ``rows`` (same common bins)."""
+        child = object.__new__(RareEntries)
+        child.common = self.common
+        counts = self.indptr[rows + 1] - self.indptr[rows]
+        child.indptr = np.concatenate([[0], np.cumsum(counts)])
+        child.cells = self.gather(rows)[0]
+        return child
+
     def gather(self, rows):
         """Cells of the rare entries of ``rows``; each one's position in ``rows``."""
         counts = self.indptr[rows + 1] - self.indptr[rows]

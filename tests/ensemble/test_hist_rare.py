@@ -114,3 +114,17 @@ def test_boosting_on_wide_sparse_input_matches_the_direct_route(
         model = Estimator(n_estimators=15, random_state=0).fit(X, y, weights)
         predictions.append(model.predict(X))
     np.testing.assert_allclose(predictions[0], predictions[1], rtol=1e-9)
+
+
+def test_subsamples_inherit_the_rare_entries(always):
+    X, _ = _sparse_like(seed=7)
+    data = _binned(X)
+    rows = np.sort(np.random.RandomState(0).choice(X.shape[0], 150, replace=False))
+    child = data.take(rows)
+    inherited = child.__dict__["_rare_entries"]
+    direct = RareEntries(child.binned, child.n_bins, RareEntries.maybe(data).common)
+    np.testing.assert_array_equal(inherited.indptr, direct.indptr)
+    np.testing.assert_array_equal(inherited.cells, direct.cells)
+    # Dense data decides "no" once; its subsamples do not rescan.
+    dense = _binned(np.random.RandomState(0).normal(size=(300, 8)))
+    assert dense.take(rows[rows < 300]).__dict__["_rare_entries"] is None
