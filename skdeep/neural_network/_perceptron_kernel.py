@@ -38,11 +38,11 @@ import scipy.sparse as sp
 
 from ._perceptron_data import (
     QuietStretch,
-    SparseGram,
     Window,
     default_max_length,
     rows_combination,
 )
+from ._perceptron_influence import Influence, Profiles, dense_product
 from ._perceptron_penalty import penalty_sum
 from ._perceptron_rounds import InterceptPath, solve_window
 
@@ -76,7 +76,7 @@ class WindowSizer:
         key = (shrink, intercept_step, np.dtype(dtype))
         cache = self.__dict__.setdefault("_profiles", {})
         if key not in cache:
-            cache[key] = _Profiles(self.max_length, shrink, intercept_step, dtype)
+            cache[key] = Profiles(self.max_length, shrink, intercept_step, dtype)
         return cache[key]
 
     def record_mistakes(self, n_mistakes, n_samples):
@@ -97,115 +97,6 @@ class WindowSizer:
         # multiples of 16 let the per-length caches be reused.
         smoothed = int(np.sqrt(self.length * proposal)) // 16 * 16
         self.length = min(max(smoothed, self.min_length), self.max_length)
-
-
-def _dot(a, b):
-    """``a @ b`` for dense or sparse operands, always returning an ndarray."""
-    out = a @ b
-    return out.toarray() if sp.issparse(out) else np.asarray(out)
-
-
-class _Influence:
-    """``influence[j, k]``: how an update at window position j moves decision k.
-
-    It is ``shrink ** (k - 1 - j) * x_j @ x_k + intercept_step`` for k > j and 0
-    otherwise (an update only affects later samples).  Rows are computed on
-    demand, only for positions that may hold a mistake, and kept compactly.
-    """
-
-    def __init__(self, X_window, profiles, eager=False):
-        self.X = X_window
-        self.X_T = SparseGram(X_window) if sp.issparse(X_window) else X_window.T
-        self.length = length = X_window.shape[0]
-        self.profiles = profiles
-        self.slot = np.full(length, -1)
-        self.rows = np.empty((min(length, 64), length), dtype=profiles.dtype)
-        self.n_rows = 0
-        if eager:
-            # Dense mistakes (several problems, short window): one Gram product.
-            self._fill(np.arange(length))
-
-    def _fill(self, positions):
-        end = self.n_rows + positions.shape[0]
-        if end > self.rows.shape[0]:
-            grown = np.empty(
-                (max(end, 2 * self.rows.shape[0]), self.length), self.rows.dtype
-            )
-            grown[: self.n_rows] = self.rows[: self.n_rows]
-            self.rows = grown
-        block = self.rows[self.n_rows : end]
-        if sp.issparse(self.X):
-            block[...] = self.X_T.rows(positions)
-        else:
-            np.matmul(self.X[positions], self.X_T, out=block)
-        self.profiles.apply(block, positions, self.length)
-        self.slot[positions] = np.arange(self.n_rows, end)
-        self.n_rows = end
-
-    def take(self, positions):
-        missing = positions[self.slot[positions] < 0]
-        if missing.size:
-            self._fill(missing)
-        return self.rows[self.slot[positions]]
-
-    def full(self):
-        """The whole ``(length, length)`` matrix, or None if it was not built."""
-        if self.n_rows < self.length or self.slot[0] != 0:
-            return None
-        return self.rows[: self.length]
-
-
-class _Profiles:
-    """Shrinkage and "later sample" factors of the influence rows.
-
-    Row j of the factor ``shrink ** (k - 1 - j)`` (0 for k <= j) is a slice of
-    one vector, so any set of rows is a gather from its sliding-window view.
-    """
-
-    def __init__(self, max_length, shrink, intercept_step, dtype):
-        self.max_length = max_length
-        self.dtype = dtype
-        self.shrink = shrink
-        self.intercept_step = intercept_step
-        later = np.zeros(2 * max_length + 1, dtype=dtype)
-        later[max_length + 1 :] = 1.0
-        self.later = later
-        decay = later.copy()
-        if shrink != 1.0:
-            decay[max_length + 1 :] = shrink ** np.arange(max_length, dtype=dtype)
-        self.decay = decay
-        self._square = {}
-
-    def apply(self, gram_rows, positions, length):
-        """Turn ``x_j @ x_k`` rows (positions j) into influence rows, in place."""
-        if positions.shape[0] == length and length <= 512:
-            # Whole windows recur with a few lengths: cache their factors.
-            factors = self._square.get(length)
-            if factors is None:
-                factors = self._factors(np.arange(length), length)
-                self._square[length] = factors
-        elif self.shrink == 1.0:
-            # No shrinkage: the factor is the "later sample" mask, cheaper to
-            # build by one comparison than to gather.  (g + b) * 1 is g * 1 +
-            # b * 1 bit for bit, and b is formed with the same dtypes as the
-            # gathered offset, so the rows equal the gathered ones.
-            if self.intercept_step:
-                gram_rows += self.intercept_step * self.later[-1]
-            gram_rows *= np.arange(length) > positions[:, None]
-            return
-        else:
-            factors = self._factors(positions, length)
-        gram_rows *= factors[0]
-        if factors[1] is not None:
-            gram_rows += factors[1]
-
-    def _factors(self, positions, length):
-        gather = (self.max_length - positions)[:, None] + np.arange(length)
-        scale = (self.decay if self.shrink != 1.0 else self.later)[gather]
-        offset = None
-        if self.intercept_step:
-            offset = self.intercept_step * self.later[gather]
-        return scale, offset
 
 
 def perceptron_epoch(
@@ -352,7 +243,7 @@ def _window_pass(window, idx, weights, targets, totals, pass_args):
     # Several problems make most positions mistakes somewhere: one Gram
     # product per short window beats gathering rows every round.
     eager = coef.shape[0] > 1 and window.length <= 256
-    influence = _Influence(window.X, profiles, eager)
+    influence = Influence(window.X, profiles, eager)
     updates, visited, n_rounds = solve_window(
         y_sign[:, idx], signed_step[:, idx], decisions, influence, path
     )
@@ -373,7 +264,7 @@ def _window_pass(window, idx, weights, targets, totals, pass_args):
 def _start_decisions(window, coef, intercept, powers, with_intercept=True):
     """Decisions of the window's samples if no mistake happened in it."""
     if sp.issparse(window.X):
-        decisions = np.ascontiguousarray(_dot(window.X, coef.T).T)
+        decisions = np.ascontiguousarray(dense_product(window.X, coef.T).T)
     else:
         decisions = coef @ window.X.T
     if powers[1] != 1.0:
