@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from joblib import cpu_count
 from sklearn.utils.extmath import row_norms
 
+from ..utils._segments import segment_owners
 from ..utils._threads import blas_controller
 
 # Bytes allowed for one (chunk, n_clusters) block of distances; a few MiB keeps
@@ -177,7 +178,7 @@ def exact_sq_dist_to_assigned(X, centers, labels):
         # Only the stored entries meet the centre: ``sum over them of (x - c)^2
         # - c^2``, plus ``||c||^2``, in O(nnz) (no dense copy of the centres).
         X = X.tocsr()
-        row_of = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+        row_of = segment_owners(X.indptr)
         met = centers[labels[row_of], X.indices]
         per_entry = (X.data - met) ** 2 - met**2
         dist = np.bincount(row_of, weights=per_entry, minlength=X.shape[0])

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..utils._segments import gather_segments, segment_owners
+
 __all__ = ["RareEntries", "rare_histograms"]
 
 #: Largest fraction of rare entries for which the route pays.
@@ -79,10 +81,8 @@ class RareEntries:
 
     def gather(self, rows):
         """Cells of the rare entries of ``rows``; each one's position in ``rows``."""
-        counts = self.indptr[rows + 1] - self.indptr[rows]
-        owner = np.repeat(np.arange(rows.shape[0]), counts)
-        first = np.repeat(self.indptr[rows] - (np.cumsum(counts) - counts), counts)
-        return self.cells[first + np.arange(owner.shape[0])], owner
+        positions, owner = gather_segments(self.indptr, rows)
+        return self.cells[positions], owner
 
 
 def rare_histograms(entries, g, h, rows, row_local, totals, shape, unit_hessian):
@@ -96,10 +96,7 @@ def rare_histograms(entries, g, h, rows, row_local, totals, shape, unit_hessian)
     k, n_features, n_bins = shape
     size = k * n_features * n_bins
     if rows is None:
-        cells, owner_rows = (
-            entries.cells,
-            np.repeat(np.arange(entries.indptr.shape[0] - 1), np.diff(entries.indptr)),
-        )
+        cells, owner_rows = entries.cells, segment_owners(entries.indptr)
     else:
         cells, owner = entries.gather(rows)
         cells = cells + row_local[owner] * (n_features * n_bins)

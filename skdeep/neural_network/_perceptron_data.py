@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from ..utils._segments import gather_segments
 from ._perceptron_penalty import penalty_sum
 
 __all__ = [
@@ -41,15 +42,10 @@ def dense_rows(X, positions, *, transposed=False):
     if not sp.issparse(X):
         rows = X[positions]
         return np.ascontiguousarray(rows.T) if transposed else rows
-    starts, ends = X.indptr[positions], X.indptr[positions + 1]
-    counts = ends - starts
     shape = (positions.shape[0], X.shape[1])
     out = np.zeros(shape[::-1] if transposed else shape, dtype=X.dtype)
-    total = int(counts.sum())
-    if total:
-        row_of = np.repeat(np.arange(positions.shape[0]), counts)
-        first = np.repeat(starts - (np.cumsum(counts) - counts), counts)
-        entries = first + np.arange(total)
+    entries, row_of = gather_segments(X.indptr, positions)
+    if entries.size:
         if transposed:
             out[X.indices[entries], row_of] = X.data[entries]
         else:
