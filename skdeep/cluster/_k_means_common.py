@@ -16,6 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from joblib import cpu_count
 from sklearn.utils.extmath import row_norms
+from sklearn.utils.sparsefuncs import mean_variance_axis
 
 from ..utils._segments import segment_owners
 from ..utils._threads import blas_controller
@@ -278,9 +279,16 @@ def tolerance(X, tol: float) -> float:
     if tol == 0:
         return 0.0
     if sp.issparse(X):
-        mean = np.asarray(X.mean(axis=0)).ravel()
-        mean_sq = np.asarray(X.multiply(X).mean(axis=0)).ravel()
-        variances = mean_sq - mean**2
+        # Accumulates in float64 and centres each column: no cancellation.
+        variances = mean_variance_axis(X.tocsr(), axis=0)[1]
+    elif X.dtype == np.float64:
+        # numpy's reductions down the sample axis pay per row when rows are
+        # short; matrix-vector products with a vector of ones do the same
+        # two-pass sums at BLAS speed (5x faster with 2 features).
+        ones = np.ones(X.shape[0])
+        centered = X - (ones @ X) / X.shape[0]
+        centered *= centered
+        variances = (ones @ centered) / X.shape[0]
     else:
         variances = np.var(X, axis=0)
     return float(np.mean(variances) * tol)

@@ -38,10 +38,12 @@ def test_single_centre():
 
 
 @pytest.mark.parametrize("container", [np.asarray, sp.csr_matrix])
-def test_full_pass_labels_are_the_closest_centres(container):
+# 4 features: the per-centre layout; 40 features or 20 centres: argmin rows.
+@pytest.mark.parametrize("n_features, n_clusters", [(4, 5), (40, 5), (4, 20)])
+def test_full_pass_labels_are_the_closest_centres(container, n_features, n_clusters):
     rng = np.random.RandomState(1)
-    X = rng.normal(size=(300, 4))
-    centers = X[rng.choice(300, 5, replace=False)].copy()
+    X = rng.normal(size=(300, n_features))
+    centers = X[rng.choice(300, n_clusters, replace=False)].copy()
     labels = FullPassLabels(container(X), centers)
     for _ in range(3):
         centers = centers + rng.normal(scale=0.5, size=centers.shape)
@@ -107,3 +109,28 @@ def test_two_smallest_matches_argmin_and_partition_with_ties():
     label, nearest, second = _two_smallest(block[:, :1].T.copy())
     assert (label == 0).all() and np.isinf(second).all()
     np.testing.assert_array_equal(nearest, block[:, 0])
+
+
+def test_first_argmin_matches_argmin_with_ties():
+    from skdeep.cluster._kmeans_bounds import _first_argmin
+
+    rng = np.random.RandomState(6)
+    for n_rows in (1, 2, 7):
+        block_t = rng.randint(0, 3, size=(n_rows, 400)).astype(float)  # ties
+        out = np.full(400, -1, dtype=np.int32)
+        _first_argmin(block_t, out)
+        np.testing.assert_array_equal(out, block_t.argmin(axis=0))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n_features", [1, 2, 30])
+def test_tolerance_is_tol_times_the_mean_feature_variance(dtype, n_features):
+    rng = np.random.RandomState(3)
+    X = rng.normal(size=(500, n_features)) * np.arange(1, n_features + 1) + 7.0
+    X = X.astype(dtype)
+    expected = 1e-3 * np.var(X.astype(np.float64), axis=0).mean()
+    rtol = 1e-12 if dtype == np.float64 else 1e-5
+    for data in (X, sp.csr_matrix(X)):
+        got = _k_means_common.tolerance(data, 1e-3)
+        np.testing.assert_allclose(got, expected, rtol=rtol)
+    assert _k_means_common.tolerance(X, 0) == 0.0

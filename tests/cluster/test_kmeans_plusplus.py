@@ -43,8 +43,10 @@ def test_second_center_follows_weighted_squared_distance(draws, first):
 
 
 @pytest.mark.parametrize("container", [np.asarray, sp.csr_matrix])
-def test_same_draws_as_sklearn(container):
-    X, _ = make_blobs(300, n_features=4, centers=5, random_state=0)
+# Up to 16 dense features the distances are laid out one candidate per row.
+@pytest.mark.parametrize("n_features", [2, 4, 40])
+def test_same_draws_as_sklearn(container, n_features):
+    X, _ = make_blobs(300, n_features=n_features, centers=5, random_state=0)
     ours = kmeans_plusplus(container(X), 5, random_state=3)
     ref = sk_kmeans_plusplus(container(X), 5, random_state=3)
     np.testing.assert_array_equal(ours[1], ref[1])
@@ -89,3 +91,17 @@ def test_centers_are_rows_of_x():
 def test_bad_input(kwargs, match):
     with pytest.raises(ValueError, match=match):
         kmeans_plusplus(POINTS, **kwargs)
+
+
+@pytest.mark.parametrize("n_features", [2, 40])
+def test_squared_distances_to_candidates_in_both_layouts(n_features):
+    from skdeep.cluster._kmeans_plusplus import _sq_distances_to
+
+    rng = np.random.RandomState(2)
+    X = rng.normal(size=(200, n_features))
+    rows = rng.normal(size=(3, n_features))
+    expected = ((rows[:, None, :] - X[None]) ** 2).sum(axis=2)
+    for data in (X, sp.csr_matrix(X)):
+        dist = _sq_distances_to(rows, data, (X**2).sum(axis=1))
+        assert dist.shape == (3, 200) and dist.min() >= 0
+        np.testing.assert_allclose(dist, expected, rtol=1e-10, atol=1e-10)
