@@ -22,10 +22,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._k_means_common import (
+    closest_centres,
     iter_chunks,
     partial_distances,
     prepare_centers,
     run_in_row_parts,
+    scan_by_centre,
     squared_norms,
 )
 
@@ -36,8 +38,6 @@ _FULL_PASS_FRACTION = 0.5
 
 # Up to this many centres the E-step scans the centres one row at a time.
 _COLUMN_SCAN_MAX_CLUSTERS = 16
-# ... and, for the full passes without bounds, up to this many features.
-_COLUMN_SCAN_MAX_FEATURES = 32
 
 
 def _two_smallest(block_t):
@@ -61,24 +61,6 @@ def _two_smallest(block_t):
         label[closer] = centre
         np.minimum(nearest, row, out=nearest)
     return label, nearest, second
-
-
-def _first_argmin(block_t, out):
-    """``np.argmin(block_t, axis=0)`` into ``out``, for one row per centre.
-
-    The column minima come from one reduction over contiguous rows; the
-    label is then the first row equal to the minimum, found by writing the
-    matching centres from the last to the first (so ties keep the first, as
-    ``argmin`` does).  With few centres this beats ``argmin`` along the short
-    axis of the transposed layout by 1.5-2x.
-    """
-    nearest = block_t.min(axis=0)
-    out[:] = block_t.shape[0] - 1
-    match = np.empty(nearest.shape[0], dtype=bool)
-    for centre in range(block_t.shape[0] - 2, -1, -1):
-        np.equal(block_t[centre], nearest, out=match)
-        np.copyto(out, centre, where=match)
-    return out
 
 
 def center_half_distances(centers):
@@ -238,22 +220,10 @@ class FullPassLabels(HamerlyBounds):
         self.recompute(centers, None)
 
     def _recompute(self, prepared, rows, part):
-        minus_two_centers_t, centers_sq = prepared
-        n_clusters = centers_sq.shape[0]
-        # With many features the product of the transposed layout is slower.
-        by_centre = (
-            n_clusters <= _COLUMN_SCAN_MAX_CLUSTERS
-            and self.X.shape[1] <= _COLUMN_SCAN_MAX_FEATURES
-            and not sp.issparse(self.X)
-        )
+        n_clusters = prepared[1].shape[0]
+        by_centre = scan_by_centre(self.X, n_clusters)
         for idx in self._chunks(rows, n_clusters, part):
-            if by_centre:
-                block_t = minus_two_centers_t.T @ self.X[idx].T
-                block_t += centers_sq[:, None]
-                _first_argmin(block_t, self.labels[idx])
-                continue
-            block = partial_distances(self.X[idx], minus_two_centers_t, centers_sq)
-            np.argmin(block, axis=1, out=self.labels[idx])
+            closest_centres(self.X[idx], prepared, self.labels[idx], by_centre)
 
     def shift(self, shift):
         """Nothing to widen."""

@@ -10,9 +10,14 @@ from sklearn.utils import check_random_state
 
 from ..utils import Interval, fit_context
 from ..utils.validation import check_sample_weight
-from ._k_means_common import labels_inertia, single_threaded_blas, squared_norms
+from ._k_means_common import (
+    ReusedIndicator,
+    labels_inertia,
+    single_threaded_blas,
+    squared_norms,
+)
 from ._kmeans_base import BaseKMeans, check_fit_sample_weight
-from ._minibatch_step import InertiaMonitor, mini_batch_step
+from ._minibatch_step import InertiaMonitor, inverse_cdf, mini_batch_step
 
 __all__ = ["MiniBatchKMeans"]
 
@@ -193,10 +198,12 @@ class MiniBatchKMeans(BaseKMeans):
         # RandomState.choice(p=...), without rebuilding the CDF every step).
         cdf = np.cumsum((sample_weight / sample_weight.sum()).astype(np.float64))
         cdf /= cdf[-1]
+        uniform = bool(np.all(sample_weight == sample_weight[0]))
         unit_weight = np.ones(batch_size, dtype=X.dtype)
+        indicator = ReusedIndicator(batch_size, self.n_clusters)
         since_last = 0
         for step in range(n_steps):
-            batch = cdf.searchsorted(random_state.random_sample(batch_size), "right")
+            batch = inverse_cdf(cdf, random_state.random_sample(batch_size), uniform)
             reassign, since_last = self._reassign_due(since_last, counts, batch_size)
             new_centers, counts, batch_inertia = mini_batch_step(
                 X[batch],
@@ -207,6 +214,7 @@ class MiniBatchKMeans(BaseKMeans):
                 reassign,
                 self.reassignment_ratio,
                 self.verbose,
+                indicator,
             )
             diff = float(np.sum((new_centers - centers) ** 2)) if tol > 0 else 0.0
             centers = new_centers

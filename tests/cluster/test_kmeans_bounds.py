@@ -112,13 +112,13 @@ def test_two_smallest_matches_argmin_and_partition_with_ties():
 
 
 def test_first_argmin_matches_argmin_with_ties():
-    from skdeep.cluster._kmeans_bounds import _first_argmin
+    from skdeep.cluster._k_means_common import first_argmin
 
     rng = np.random.RandomState(6)
     for n_rows in (1, 2, 7):
         block_t = rng.randint(0, 3, size=(n_rows, 400)).astype(float)  # ties
         out = np.full(400, -1, dtype=np.int32)
-        _first_argmin(block_t, out)
+        first_argmin(block_t, out)
         np.testing.assert_array_equal(out, block_t.argmin(axis=0))
 
 

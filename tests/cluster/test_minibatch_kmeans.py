@@ -70,3 +70,54 @@ def test_partial_fit_rejects_wrong_feature_count(blobs):
     with pytest.raises(ValueError, match="features"):
         km.partial_fit(blobs[:100, :2])
     np.testing.assert_array_equal(km.cluster_centers_, centers)
+
+
+@pytest.mark.parametrize("n", [1, 3, 7, 1000, 99991])
+def test_uniform_inverse_cdf_equals_binary_search(n):
+    from skdeep.cluster._minibatch_step import inverse_cdf
+
+    cdf = np.cumsum(np.full(n, 1.0 / n))
+    cdf /= cdf[-1]
+    rng = np.random.RandomState(n)
+    # Random draws plus the worst cases: exactly on, and one ulp around, the
+    # cumulative values (where floor(draw * n) is off by one).
+    edges = cdf[:-1]
+    draws = np.concatenate(
+        [
+            rng.random_sample(2000),
+            [0.0, np.nextafter(1.0, 0.0)],
+            edges,
+            np.nextafter(edges, 0.0),
+            np.nextafter(edges, 1.0),
+            np.arange(n) / n,
+        ]
+    )
+    expected = cdf.searchsorted(draws, "right")
+    np.testing.assert_array_equal(inverse_cdf(cdf, draws, uniform=True), expected)
+    np.testing.assert_array_equal(inverse_cdf(cdf, draws, uniform=False), expected)
+
+
+@pytest.mark.parametrize("container", [np.asarray, sp.csr_matrix])
+def test_reused_indicator_gives_the_same_sums(container):
+    from skdeep.cluster._k_means_common import ReusedIndicator, weighted_sums
+
+    rng = np.random.RandomState(0)
+    indicator = ReusedIndicator(64, 5)
+    for n_rows in (64, 64, 30):  # rewritten twice, then another batch size
+        X = container(rng.normal(size=(n_rows, 3)))
+        labels = rng.randint(0, 5, n_rows).astype(np.int32)
+        weights = rng.uniform(0.5, 2.0, n_rows)
+        np.testing.assert_array_equal(
+            indicator.sums(X, labels, weights), weighted_sums(X, labels, weights, 5)
+        )
+
+
+@pytest.mark.parametrize("n_features, n_clusters", [(2, 6), (40, 6), (2, 20)])
+def test_fit_matches_sklearn_on_either_label_layout(n_features, n_clusters):
+    X = make_blobs(3000, n_features=n_features, centers=n_clusters, random_state=2)[0]
+    kw = dict(n_clusters=n_clusters, random_state=0)
+    ours = MiniBatchKMeans(**kw).fit(X)
+    ref = SkMiniBatchKMeans(**kw).fit(X)
+    np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-6)
+    np.testing.assert_array_equal(ours.labels_, ref.labels_)
+    assert ours.n_steps_ == ref.n_steps_
