@@ -68,6 +68,10 @@ def _binary_sets():
     yield "generated", X, y
     X, y = load_breast_cancer(return_X_y=True)
     yield "breast cancer", StandardScaler().fit_transform(X), y
+    # Noisy and low-dimensional: a mistake in every few samples, so windows
+    # finish on the margin scan (many mistakes per window).
+    X, y = make_classification(1500, 8, n_informative=3, flip_y=0.2, random_state=4)
+    yield "hard", X, y
     X = sp.random(400, 40, density=0.1, format="lil", random_state=0)
     X[np.arange(400), np.arange(400) % 40] = np.random.default_rng(1).uniform(size=400)
     X = X.tocsr()
@@ -154,3 +158,19 @@ def test_the_path_is_used_only_when_intercept_sums_can_round(
 ):
     signed = np.array([steps])
     assert _needs_intercept_path(signed, intercept_step) is expected
+
+
+def test_margin_scan_finishes_dense_windows_with_the_same_mistakes(monkeypatch):
+    from skdeep.neural_network import _perceptron_rounds as rounds
+
+    X, y = make_classification(1500, 8, n_informative=3, flip_y=0.2, random_state=4)
+    calls = []
+    scan = rounds._margin_scan
+    monkeypatch.setattr(rounds, "_margin_scan", lambda *a: calls.append(1) or scan(*a))
+    fitted = Perceptron(max_iter=5, tol=None, class_weight={0: 2.0, 1: 1.0}).fit(X, y)
+    assert len(calls) > 20
+    monkeypatch.setattr(rounds, "_DENSE_AFTER", 10**9)  # rows one by one
+    reference = Perceptron(max_iter=5, tol=None, class_weight={0: 2.0, 1: 1.0})
+    reference.fit(X, y)
+    np.testing.assert_allclose(fitted.coef_, reference.coef_, rtol=1e-12)
+    np.testing.assert_array_equal(fitted.intercept_, reference.intercept_)
