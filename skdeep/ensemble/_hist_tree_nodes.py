@@ -6,6 +6,9 @@ import numpy as np
 
 __all__ = ["HistTree", "NodeStore"]
 
+#: Largest ``node_count * n_bins`` traversed through routing tables.
+_ROUTING_MAX_ENTRIES = 2**18
+
 #: Marker of "no child" / "no feature", as in scikit-learn's trees.
 TREE_LEAF = -1
 TREE_UNDEFINED = -2
@@ -159,7 +162,50 @@ class HistTree:
         return self.n_leaves
 
     def apply_binned(self, binned, missing_bin):
-        """Leaf index of every row of ``binned`` (uint8, (n_rows, n_features))."""
+        """Leaf index of every row of ``binned`` (uint8, (n_rows, n_features)).
+
+        Small trees go through a routing table (:meth:`_routing`): a level
+        costs five passes over the rows, against about sixteen for the
+        comparisons, missing-value tests and child lookups of
+        :meth:`_apply_by_levels`, which serves large trees.
+        """
+        n_bins = missing_bin + 1
+        if self.node_count * n_bins > _ROUTING_MAX_ENTRIES:
+            return self._apply_by_levels(binned, missing_bin)
+        next_state, feature = self._routing(n_bins, missing_bin)
+        n_rows, n_features = binned.shape
+        flat = binned.ravel()
+        row_start = np.arange(0, n_rows * n_features, n_features, dtype=np.intp)
+        state = np.zeros(n_rows, dtype=np.intp)
+        for _ in range(self.max_depth):
+            columns = feature[state]
+            columns += row_start
+            bins = flat[columns]
+            state += bins
+            state = next_state[state]
+        return state // n_bins
+
+    def _routing(self, n_bins, missing_bin):
+        """One-gather-per-level traversal tables, indexed by ``node * n_bins``.
+
+        ``next_state[node * n_bins + b]`` is ``child * n_bins`` for the child
+        a row with bin ``b`` goes to (leaves point at themselves, so rows that
+        reach a leaf early stay there), and ``feature[node * n_bins + k]`` is
+        the node's split feature for every ``k``.
+        """
+        inner = self.children_left != TREE_LEAF
+        go_left = np.arange(n_bins) <= self.bin_threshold[:, None]
+        go_left[:, missing_bin] = self.missing_go_left
+        child = np.where(
+            go_left, self.children_left[:, None], self.children_right[:, None]
+        )
+        child[~inner] = np.flatnonzero(~inner)[:, None]
+        child *= n_bins
+        feature = np.where(inner, self.feature, 0)
+        return child.ravel(), np.repeat(feature, n_bins)
+
+    def _apply_by_levels(self, binned, missing_bin):
+        """:meth:`apply_binned` by explicit comparisons, level by level."""
         n_rows, n_features = binned.shape
         node = np.zeros(n_rows, dtype=np.intp)
         flat = binned.ravel()

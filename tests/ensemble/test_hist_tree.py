@@ -238,3 +238,38 @@ def test_row_chunking_gives_the_same_tree(monkeypatch):
     chunked = grow_tree(data, -w * y, w, TreeParams(max_depth=4))
     np.testing.assert_array_equal(chunked.feature, whole.feature)
     np.testing.assert_allclose(chunked.value, whole.value)
+
+
+@pytest.mark.parametrize(
+    "max_depth, max_leaf_nodes", [(1, None), (4, None), (None, 30)]
+)
+def test_routing_tables_send_rows_to_the_same_leaves(
+    monkeypatch, max_depth, max_leaf_nodes
+):
+    # Trees with missing values on both sides and leaves at several depths;
+    # the routing tables must match the level-by-level comparisons exactly,
+    # also for rows whose bins (missing ones included) training never saw.
+    from skdeep.ensemble import _hist_tree_nodes
+
+    rng = np.random.RandomState(3)
+    X = rng.normal(size=(600, 5))
+    X[rng.rand(600) < 0.1, 1] = np.nan
+    X[rng.rand(600) < 0.2, 3] = np.nan
+    y = X[:, 0] + np.nan_to_num(X[:, 1], nan=3.0) - np.isnan(X[:, 3]) + rng.randn(600)
+    data, mapper = _binned(X, max_bins=40)
+    params = TreeParams(max_depth=max_depth, max_leaf_nodes=max_leaf_nodes)
+    tree = grow_tree(data, -y, np.ones(600), params)
+    if max_depth != 1:
+        sides = set(tree.missing_go_left[tree.children_left >= 0].tolist())
+        assert sides == {False, True}
+    probe = rng.randint(0, mapper.n_bins_, size=(500, 5)).astype(np.uint8)
+    for binned in (data.binned, probe):
+        expected = tree._apply_by_levels(binned, mapper.missing_bin_)
+        np.testing.assert_array_equal(
+            tree.apply_binned(binned, mapper.missing_bin_), expected
+        )
+        monkeypatch.setattr(_hist_tree_nodes, "_ROUTING_MAX_ENTRIES", 0)
+        np.testing.assert_array_equal(
+            tree.apply_binned(binned, mapper.missing_bin_), expected
+        )
+        monkeypatch.undo()
