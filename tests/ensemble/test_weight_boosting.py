@@ -159,3 +159,32 @@ def test_skdeep_network_as_weighted_member():
     assert not np.allclose(
         second.predict_proba(X_test), unweighted.predict_proba(X_test)
     )
+
+
+class _DtypeRecorder(ClassifierMixin, BaseEstimator):
+    """Majority-class member that records the dtype of what it is given."""
+
+    def fit(self, X, y, sample_weight=None):
+        self.classes_, counts = np.unique(y, return_counts=True)
+        self.majority_ = self.classes_[np.argmax(counts)]
+        self.seen_ = [X.dtype]
+        return self
+
+    def predict(self, X):
+        self.seen_.append(X.dtype)
+        return np.full(X.shape[0], self.majority_)
+
+
+def test_tree_members_get_float32_rows_once_and_other_members_the_data_as_is():
+    from skdeep.ensemble._weight_boosting_base import _for_members
+
+    X, y = load_breast_cancer(return_X_y=True)
+    trees = [DecisionTreeClassifier(max_depth=1)]
+    converted = _for_members(X, trees)
+    assert converted.dtype == np.float32 and converted.flags.c_contiguous
+    np.testing.assert_array_equal(converted, X.astype(np.float32))
+    assert _for_members(X, [_DtypeRecorder()]) is X
+    assert _for_members(X, trees + [_DtypeRecorder()]) is X
+    model = AdaBoostClassifier(_DtypeRecorder(), n_estimators=2).fit(X, y)
+    model.predict(X)
+    assert {dtype for m in model.estimators_ for dtype in m.seen_} == {X.dtype}
