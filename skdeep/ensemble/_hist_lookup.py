@@ -2,11 +2,14 @@
 
 ``np.searchsorted`` pays a branch-mispredicting binary search per value
 (about 50 ns for 255 thresholds here) and one call per feature.
-:class:`BinLookup` bins every feature of a chunk of rows with a few array
-passes instead: a uniform grid over each feature's threshold range gives a
-lower bound of the bin (how many thresholds lie below the grid cell), and a
-couple of comparisons with the next thresholds finish the count.  The result
-is exactly ``searchsorted(thresholds, x, side="left")``.
+:class:`BinLookup` bins the features with many thresholds, for a chunk of
+rows at a time, with a few array passes instead: a uniform grid over each
+feature's threshold range gives a lower bound of the bin (how many
+thresholds lie below the grid cell), and a couple of comparisons with the
+next thresholds finish the count.  The result is exactly
+``searchsorted(thresholds, x, side="left")``.  Features with few thresholds
+(a short, cheap search), crowded thresholds or an overflowing range keep the
+binary search.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ import numpy as np
 __all__ = ["BinLookup"]
 
 # Grid cells per threshold (plus one), and the most thresholds a value may
-# have to step over after the grid's guess; features whose thresholds crowd
-# into a few cells beyond that keep the binary search.
+# have to step over after the grid's guess.
 _CELLS_PER_BIN = 4
 _MAX_STEPS = 8
+# Features with fewer thresholds keep the binary search (a few levels).
+_MIN_THRESHOLDS = 32
 # Values binned per chunk (bounds the temporaries at a few megabytes).
 _CHUNK_VALUES = 2**18
 
@@ -34,83 +38,63 @@ class BinLookup:
 
     Attributes
     ----------
-    searched : ndarray of int
-        Features binned by ``np.searchsorted`` (crowded thresholds).
+    gridded : ndarray of int
+        Features binned through the grid; the others use ``np.searchsorted``.
     """
 
     def __init__(self, thresholds):
-        n_features = len(thresholds)
-        self.scale = np.zeros(n_features)
-        self.offset = np.zeros(n_features)
-        self.top = np.ones(n_features)
-        cell_base, tables, searched = [], [], []
-        # Thresholds of all features, each followed by +inf (a sentinel that
-        # stops the count), and where each feature's run starts.
-        self.th_base = np.cumsum([0] + [t.size + 1 for t in thresholds[:-1]])
-        self.th_all = np.concatenate(
-            [np.append(t, np.inf) for t in thresholds] or [np.empty(0)]
-        )
-        start = 0
-        for j, t in enumerate(thresholds):
-            table = self._feature_table(j, np.asarray(t, dtype=np.float64))
-            if table is None:
-                # Start at the sentinel (no steps); searchsorted fills it in.
-                searched.append(j)
-                table = np.array([len(t)], dtype=np.intp)
-            cell_base.append(start)
-            tables.append(table)
-            start += table.size
-        self.cell_base = np.asarray(cell_base, dtype=np.intp) - 1
-        self.table = np.concatenate(tables) if tables else np.zeros(0, np.intp)
-        self.searched = np.asarray(searched, dtype=np.intp)
         self.thresholds = thresholds
+        grids = {}
+        for j, t in enumerate(thresholds):
+            if t.size >= _MIN_THRESHOLDS:
+                grid = _feature_grid(np.asarray(t, dtype=np.float64))
+                if grid is not None:
+                    grids[j] = grid
+        self.gridded = np.fromiter(grids, dtype=np.intp, count=len(grids))
+        self.searched = np.setdiff1d(np.arange(len(thresholds)), self.gridded)
+        scales = [grids[j][0] for j in self.gridded]
+        self.scale = np.array(scales, dtype=np.float64)
+        self.offset = np.array([grids[j][1] for j in self.gridded], dtype=np.float64)
+        self.top = np.array([grids[j][2].size for j in self.gridded], dtype=np.float64)
+        tables = [grids[j][2] for j in self.gridded]
+        sizes = np.array([0] + [t.size for t in tables], dtype=np.intp)
+        self.cell_base = np.cumsum(sizes)[:-1] - 1
+        self.table = np.concatenate(tables) if tables else np.zeros(0, np.intp)
+        # Thresholds of the gridded features, each followed by +inf (a
+        # sentinel that stops the count), and where each feature's run starts.
+        runs = [np.append(thresholds[j], np.inf) for j in self.gridded]
+        lengths = np.array([0] + [r.size for r in runs], dtype=np.intp)
+        self.th_base = np.cumsum(lengths)[:-1]
+        self.th_all = np.concatenate(runs) if runs else np.zeros(0)
 
-    def _feature_table(self, j, t):
-        """Grid of feature ``j``: thresholds below each cell's left edge.
-
-        Value ``x`` falls in cell ``floor((x - t[0]) * scale)``; the lookup
-        starts one cell lower, so a rounding error of up to a cell in that
-        index can only make the guess too small, never too large.
-        """
-        if t.size < 2:
-            return np.zeros(1, dtype=np.intp)  # 0 or 1 threshold: steps finish
-        n_cells = _CELLS_PER_BIN * (t.size + 1)
-        span = t[-1] - t[0]
-        if not np.isfinite(span) or span <= 0:
-            return None
-        scale = n_cells / span
-        edges = t[0] + np.arange(n_cells + 1) / scale
-        below = np.searchsorted(t, edges, side="left")
-        # A value in cell c (guess: cell c - 1) steps over the thresholds of
-        # cells c - 1 and c, plus the one it stops at.
-        if (below[2:] - below[:-2]).max(initial=0) > _MAX_STEPS:
-            return None
-        self.scale[j], self.offset[j] = scale, -t[0] * scale
-        self.top[j] = n_cells - 1
-        return below[: n_cells - 1].astype(np.intp)
-
-    def bins(self, X):
-        """``searchsorted(thresholds[j], X[:, j], "left")`` for every column.
-
-        ``X`` is a 2-D float array; NaN values get an arbitrary bin (the
-        caller overwrites them).  Returns an intp array of ``X``'s shape.
-        """
-        out = np.empty(X.shape, dtype=np.intp)
-        rows = max(1, _CHUNK_VALUES // max(X.shape[1], 1))
-        for start in range(0, X.shape[0], rows):
-            chunk = X[start : start + rows]
-            out[start : start + rows] = self._chunk_bins(chunk)
+    def transform(self, X, missing_bin):
+        """Bins of ``X`` (2-D float array) as uint8, NaN in ``missing_bin``."""
+        out = np.empty(X.shape, dtype=np.uint8)
+        if self.gridded.size:
+            every = self.gridded.size == X.shape[1]
+            rows = max(1, _CHUNK_VALUES // self.gridded.size)
+            for start in range(0, X.shape[0], rows):
+                chunk = X[start : start + rows]
+                if not every:
+                    chunk = chunk[:, self.gridded]
+                bins = self._chunk_bins(chunk)
+                np.putmask(bins, np.isnan(chunk), missing_bin)
+                if every:
+                    out[start : start + rows] = bins
+                else:
+                    out[start : start + rows, self.gridded] = bins
         for j in self.searched:
-            out[:, j] = np.searchsorted(self.thresholds[j], X[:, j], side="left")
+            column = X[:, j]
+            bins = np.searchsorted(self.thresholds[j], column, side="left")
+            bins[np.isnan(column)] = missing_bin
+            out[:, j] = bins
         return out
 
     def _chunk_bins(self, X):
-        # inf * 0 (a feature without a grid) is NaN, which fmax sends to 1.
         with np.errstate(invalid="ignore", over="ignore"):
             cell = X * self.scale
             cell += self.offset
-        # fmax/fmin also send NaN to the first cell (searched features and
-        # features with fewer than two thresholds have scale 0: cell 1).
+        # fmax/fmin also send NaN (and inf * 0) to the first cell.
         np.fmax(cell, 1.0, out=cell)
         np.fmin(cell, self.top, out=cell)
         index = cell.astype(np.intp)
@@ -124,3 +108,28 @@ class BinLookup:
             position += step
         position -= self.th_base
         return position
+
+
+def _feature_grid(t):
+    """``(scale, offset, table)`` of one feature's grid, or None.
+
+    Value ``x`` falls in cell ``floor((x - t[0]) * scale)``; ``table[c]``
+    counts the thresholds below the left edge of cell ``c``.  The lookup
+    reads the entry one cell below ``x``'s, so a rounding error of up to a
+    cell in the index can only make the guess too small, never too large
+    (the comparisons then step it up to the exact count).  None when the
+    range overflows or the thresholds crowd into a few cells (more than
+    ``_MAX_STEPS`` comparisons after the guess).
+    """
+    n_cells = _CELLS_PER_BIN * (t.size + 1)
+    span = t[-1] - t[0]
+    if not np.isfinite(span) or span <= 0:
+        return None
+    scale = n_cells / span
+    edges = t[0] + np.arange(n_cells + 1) / scale
+    below = np.searchsorted(t, edges, side="left")
+    # A value in cell c (guess: cell c - 1) steps over the thresholds of
+    # cells c - 1 and c, plus the one it stops at.
+    if (below[2:] - below[:-2]).max(initial=0) > _MAX_STEPS:
+        return None
+    return scale, -t[0] * scale, below[: n_cells - 1].astype(np.intp)

@@ -26,12 +26,7 @@ def _columns(rng, n):
     )
 
 
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("max_bins", [255, 17, 2])
-def test_bins_equal_searchsorted_for_every_column(dtype, max_bins):
-    rng = np.random.RandomState(0)
-    X = _columns(rng, 3000)
-    mapper = BinMapper(max_bins=max_bins).fit(X)
+def _probe(rng, X, mapper, dtype):
     probe = np.vstack([X, _columns(rng, 2000) * 1.5, X + 1e-9])
     probe[rng.rand(*probe.shape) < 0.02] = np.nan
     probe[0] = np.inf
@@ -39,33 +34,49 @@ def test_bins_equal_searchsorted_for_every_column(dtype, max_bins):
     probe[2] = [t[0] if t.size else 0.0 for t in mapper.bin_thresholds_]
     probe[3] = [t[-1] if t.size else 0.0 for t in mapper.bin_thresholds_]
     with np.errstate(over="ignore"):
-        probe = probe.astype(dtype)  # float32: 1e300 becomes inf
-    lookup = BinLookup(mapper.bin_thresholds_)
-    got = lookup.bins(probe)
-    for j, thresholds in enumerate(mapper.bin_thresholds_):
-        known = ~np.isnan(probe[:, j])
-        expected = np.searchsorted(thresholds, probe[known, j], side="left")
-        np.testing.assert_array_equal(got[known, j], expected)
+        return probe.astype(dtype)  # float32: 1e300 becomes inf
+
+
+@pytest.mark.parametrize("min_thresholds", [32, 1])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("max_bins", [255, 17, 2])
+def test_bins_equal_searchsorted_for_every_column(
+    monkeypatch, min_thresholds, dtype, max_bins
+):
+    monkeypatch.setattr(_hist_lookup, "_MIN_THRESHOLDS", min_thresholds)
+    rng = np.random.RandomState(0)
+    X = _columns(rng, 3000)
+    mapper = BinMapper(max_bins=max_bins).fit(X)
+    probe = _probe(rng, X, mapper, dtype)
     binned = mapper.transform(probe)
     assert binned.dtype == np.uint8 and binned.flags.c_contiguous
-    np.testing.assert_array_equal(np.isnan(probe), binned == mapper.missing_bin_)
+    missing = np.isnan(probe)
+    np.testing.assert_array_equal(missing, binned == mapper.missing_bin_)
+    for j, thresholds in enumerate(mapper.bin_thresholds_):
+        known = ~missing[:, j]
+        expected = np.searchsorted(thresholds, probe[known, j], side="left")
+        np.testing.assert_array_equal(binned[known, j], expected)
 
 
-def test_crowded_and_overflowing_features_fall_back_to_binary_search(monkeypatch):
+def test_only_features_with_many_spread_thresholds_are_gridded(monkeypatch):
     rng = np.random.RandomState(1)
-    X = _columns(rng, 3000)
-    lookup = BinLookup(BinMapper().fit(X).bin_thresholds_)
-    assert 1 in lookup.searched.tolist()  # the 1e300 span overflows
+    thresholds = BinMapper().fit(_columns(rng, 3000)).bin_thresholds_
+    gridded = BinLookup(thresholds).gridded.tolist()
+    assert 0 in gridded  # normal: 254 thresholds
+    assert 1 not in gridded  # the 1e300 span overflows
+    assert not {2, 3, 4} & set(gridded)  # few thresholds: binary search
     monkeypatch.setattr(_hist_lookup, "_MAX_STEPS", 0)
-    crowded = BinLookup(BinMapper().fit(X).bin_thresholds_)
-    assert crowded.searched.size > lookup.searched.size
-    np.testing.assert_array_equal(crowded.bins(X), lookup.bins(X))
+    assert BinLookup(thresholds).gridded.size < len(gridded)
 
 
-def test_chunks_give_the_same_bins(monkeypatch):
+@pytest.mark.parametrize("n_features", [6, 40])
+def test_chunks_and_column_subsets_give_the_same_bins(monkeypatch, n_features):
     rng = np.random.RandomState(2)
-    X = rng.normal(size=(1000, 6))
-    lookup = BinLookup(BinMapper().fit(X).bin_thresholds_)
-    whole = lookup.bins(X)
+    X = rng.normal(size=(1000, n_features))
+    X[:, ::3] = rng.randint(0, 4, size=X[:, ::3].shape)  # a few searched columns
+    mapper = BinMapper().fit(X)
+    whole = mapper.transform(X)
     monkeypatch.setattr(_hist_lookup, "_CHUNK_VALUES", 50)
-    np.testing.assert_array_equal(lookup.bins(X), whole)
+    np.testing.assert_array_equal(BinMapper().fit(X).transform(X), whole)
+    for j, thresholds in enumerate(mapper.bin_thresholds_):
+        np.testing.assert_array_equal(whole[:, j], np.searchsorted(thresholds, X[:, j]))
