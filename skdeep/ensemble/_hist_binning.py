@@ -129,6 +129,16 @@ class BinnedData:
         offsets = np.arange(self.n_features, dtype=np.int32) * self.n_bins
         self.base = self.binned.astype(np.int32) + offsets
 
+    @property
+    def bin_counts(self):
+        """Rows per (feature, bin) cell, flat as ``base``, counted once."""
+        counts = self.__dict__.get("_bin_counts")
+        if counts is None:
+            size = self.n_features * self.n_bins
+            counts = np.bincount(self.base.ravel(), minlength=size).astype(float)
+            self.__dict__["_bin_counts"] = counts
+        return counts
+
     def take(self, rows):
         """The same data restricted to ``rows`` (e.g. a subsample).
 

@@ -28,7 +28,7 @@ import numpy as np
 from ._hist_binning import BinnedData as BinnedData
 from ._hist_rare import RareEntries, rare_histograms
 from ._hist_tree_member import HistTreeMember as HistTreeMember
-from ._hist_tree_nodes import HistTree, NodeStore
+from ._hist_tree_nodes import HistTree, NodeStore, child_by_bin
 from ._hist_tree_prune import prune_tree
 from ._hist_tree_sparse import sparse_best_splits
 from ._hist_tree_split import SplitResult, best_splits
@@ -145,6 +145,10 @@ class _Grower:
         n_rows = data.n_rows if rows is None else rows.size
         step = max(1, max(_ROW_CHUNK_ENTRIES, 4 * size) // n_features)
         hist = np.zeros((3, size))
+        # The root's counts are the same for every tree grown on ``data``.
+        counted = rows is None and self.n_roots == 1
+        if counted:
+            hist[2] = data.bin_counts
         for start in range(0, n_rows, step):
             chunk = slice(start, start + step)
             if rows is None:  # the root: contiguous slices, no gather
@@ -152,19 +156,20 @@ class _Grower:
             else:
                 _, index = self._cell_index(node_ids, rows[chunk], row_local[chunk])
                 picked = rows[chunk]
-            self._accumulate(hist, index, self.g[picked], self.h[picked], size)
+            self._accumulate(hist, index, self.g[picked], self.h[picked], size, counted)
         if self.uniform_hessian:
             np.multiply(hist[2], self.h[0], out=hist[1])
         return hist.reshape(3, k, n_features, data.n_bins).transpose(1, 0, 2, 3)
 
-    def _accumulate(self, hist, index, g, h, size):
+    def _accumulate(self, hist, index, g, h, size, counted=False):
         flat = index.ravel()
         # One weight per (row, feature) entry: a broadcast copy is much
         # cheaper than np.repeat.
         weights = np.empty(index.shape)
         weights[...] = g[:, None]
         hist[0] += np.bincount(flat, weights=weights.ravel(), minlength=size)
-        hist[2] += np.bincount(flat, minlength=size)
+        if not counted:
+            hist[2] += np.bincount(flat, minlength=size)
         if not self.uniform_hessian:
             weights[...] = h[:, None]
             hist[1] += np.bincount(flat, weights=weights.ravel(), minlength=size)
@@ -308,19 +313,23 @@ class _Grower:
         nodes, data = self.nodes, self.data
         infos = [self.split_info.pop(int(p)) for p in parents]
         children = nodes.add_children(parents, infos, data.bin_mapper, self.params)
-        is_split = np.zeros(nodes.count, dtype=bool)
-        is_split[parents] = True
-        rows = np.flatnonzero(is_split[self.sample_node])
-        at = self.sample_node[rows]
-        bins = data.binned.ravel()[rows * data.n_features + nodes.feature[at]]
-        go_left = np.where(
-            bins == data.missing_bin,
-            nodes.missing_go_left[at],
-            bins <= nodes.bin_threshold[at],
-        )
-        self.sample_node[rows] = np.where(
-            go_left, nodes.children_left[at], nodes.children_right[at]
-        )
+        # Each parent's child for every bin: one lookup moves a row down.
+        n_bins = data.n_bins
+        child = child_by_bin(nodes, parents, n_bins, data.missing_bin).ravel()
+        local = np.full(nodes.count, -1, dtype=np.intp)
+        local[parents] = np.arange(len(parents))
+        row_local = local[self.sample_node]
+        if row_local.min() >= 0:  # every row moves (full levels): no gathers
+            rows = slice(None)
+            starts = np.arange(0, data.n_rows * data.n_features, data.n_features)
+        else:
+            rows = np.flatnonzero(row_local >= 0)
+            row_local, starts = row_local[rows], rows * data.n_features
+        starts += nodes.feature[parents][row_local]
+        bins = data.binned.ravel()[starts]
+        row_local *= n_bins
+        row_local += bins
+        self.sample_node[rows] = child[row_local]
         g2h = np.bincount(
             self.sample_node[rows], weights=self.g2_over_h[rows], minlength=nodes.count
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["HistTree", "NodeStore"]
+__all__ = ["HistTree", "NodeStore", "child_by_bin"]
 
 #: Largest ``node_count * n_bins`` traversed through routing tables.
 _ROUTING_MAX_ENTRIES = 2**18
@@ -29,6 +29,19 @@ _FIELDS = {
     "grad_sum": (np.float64, 0.0),
     "g2h_sum": (np.float64, 0.0),
 }
+
+
+def child_by_bin(nodes, which, n_bins, missing_bin):
+    """Child of each node ``nodes.*[which]`` for every bin, shape (k, n_bins).
+
+    Bins up to the node's ``bin_threshold`` go left, the missing bin follows
+    ``missing_go_left`` (values for leaves are meaningless).
+    """
+    go_left = np.arange(n_bins) <= nodes.bin_threshold[which, None]
+    go_left[:, missing_bin] = nodes.missing_go_left[which]
+    return np.where(
+        go_left, nodes.children_left[which, None], nodes.children_right[which, None]
+    )
 
 
 class NodeStore:
@@ -194,11 +207,7 @@ class HistTree:
         the node's split feature for every ``k``.
         """
         inner = self.children_left != TREE_LEAF
-        go_left = np.arange(n_bins) <= self.bin_threshold[:, None]
-        go_left[:, missing_bin] = self.missing_go_left
-        child = np.where(
-            go_left, self.children_left[:, None], self.children_right[:, None]
-        )
+        child = child_by_bin(self, slice(None), n_bins, missing_bin)
         child[~inner] = np.flatnonzero(~inner)[:, None]
         child *= n_bins
         feature = np.where(inner, self.feature, 0)
