@@ -360,7 +360,7 @@ def tolerance(X, tol: float) -> float:
     if sp.issparse(X):
         # Accumulates in float64 and centres each column: no cancellation.
         variances = mean_variance_axis(X.tocsr(), axis=0)[1]
-    elif X.dtype == np.float64:
+    elif X.dtype == np.float64 and X.shape[1] <= 16:
         # numpy's reductions down the sample axis pay per row when rows are
         # short; matrix-vector products with a vector of ones do the same
         # two-pass sums at BLAS speed (5x faster with 2 features).
