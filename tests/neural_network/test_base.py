@@ -88,3 +88,26 @@ def test_lr_find_works_through_the_base_class(data):
     result = lr_find(reg, X, y, n_steps=60)
     assert len(result.losses) > 10 and result.suggested_learning_rate > 0
     assert not hasattr(reg, "coefs_")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 42, 2**32 - 1])
+@pytest.mark.parametrize("draws", [0, 1, 700])
+def test_generator_from_keeps_the_stream_of_the_list_entropy(seed, draws):
+    from skdeep.neural_network._base_rng import _generator_from
+
+    state = np.random.RandomState(seed)
+    state.random_sample(draws)  # any position in the key
+    before = state.get_state()
+    _, key, pos, *_ = before
+    reference = np.random.default_rng([*key.tolist(), int(pos)])
+    ours = _generator_from(state)
+    np.testing.assert_array_equal(ours.random(50), reference.random(50))
+    after = state.get_state()  # the RandomState is not consumed
+    np.testing.assert_array_equal(after[1], before[1])
+    assert after[2] == before[2]
+    # Zero words (key entries and the position) hash the same way too.
+    state.set_state(("MT19937", np.zeros(624, dtype=np.uint32), 0, 0, 0.0))
+    np.testing.assert_array_equal(
+        _generator_from(state).random(5),
+        np.random.default_rng([0] * 625).random(5),
+    )
