@@ -139,3 +139,21 @@ def test_default_members_when_estimators_is_none():
     )
     X, y = load_diabetes(return_X_y=True)
     assert VotingRegressor().fit(X, y).score(X, y) > 0.4
+
+
+@pytest.mark.parametrize("cls", [VotingClassifier, VotingRegressor])
+def test_tags_read_the_members_once(monkeypatch, cls):
+    # The input tags come from the members; finding the members must not ask
+    # for the tags again (that recursion ran until Python's limit, 6 ms).
+    from sklearn.utils import get_tags
+
+    model = cls(None)
+    calls = []
+    checked = type(model)._checked_members
+    monkeypatch.setattr(
+        type(model),
+        "_checked_members",
+        lambda self, *a: calls.append(1) or checked(self, *a),
+    )
+    get_tags(model)
+    assert len(calls) == 1
