@@ -370,3 +370,13 @@ def test_failed_refit_keeps_the_previous_model():
         clf.fit(np.hstack([X, X]), y)
     assert clf.n_features_in_ == 5
     np.testing.assert_allclose(clf.predict_proba(X), before)
+
+
+def test_binomial_deviance_equals_the_logaddexp_form():
+    loss = make_loss("log_loss", n_classes=2)
+    raw = np.concatenate([np.linspace(-800, 800, 4001), [0.0, -0.0, 1e-300]])
+    y = (np.arange(raw.size) % 2).astype(float)
+    expected = np.logaddexp(0.0, raw) - y * raw
+    got = loss.pointwise(y, raw[:, None])
+    assert np.all(np.isfinite(got))
+    np.testing.assert_allclose(got, expected, rtol=1e-15, atol=1e-300)
