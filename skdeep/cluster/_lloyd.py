@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from ._k_means_common import (
+    ReusedIndicator,
     average_centers,
     indicator_product,
     inertia,
@@ -37,8 +37,12 @@ class ClusterSums:
         self.sample_weight = sample_weight
         self.n_clusters = n_clusters
         self.sums = np.zeros((n_clusters, X.shape[1]), dtype=np.float64)
-        # On small data a fresh sum costs less than gathering the moved rows.
+        # On small data a fresh sum costs less than gathering the moved rows,
+        # through one indicator matrix rewritten in place for the whole run
+        # (building a sparse matrix per iteration costs more than the product).
         self.patch = patch
+        if not patch:
+            self._indicator = ReusedIndicator(X.shape[0], n_clusters)
 
     def recompute(self, labels):
         """Rebuild the sums of every cluster from ``labels``."""
@@ -47,24 +51,7 @@ class ClusterSums:
                 self.X, labels, self.sample_weight, self.n_clusters
             )
             return
-        # One indicator matrix for the whole run, its row indices (the
-        # labels) rewritten in place: building a new sparse matrix every
-        # iteration costs more than the product on small data.
-        indicator = getattr(self, "_indicator", None)
-        if indicator is None:
-            n_rows = labels.shape[0]
-            indicator = sp.csc_matrix(
-                (
-                    self.sample_weight.astype(np.float64),
-                    labels.astype(np.int32),
-                    np.arange(n_rows + 1, dtype=np.int32),
-                ),
-                shape=(self.n_clusters, n_rows),
-            )
-            self._indicator = indicator
-        indicator.indices[:] = labels
-        product = indicator @ self.X
-        self.sums[:] = product.toarray() if sp.issparse(product) else product
+        self.sums[:] = self._indicator.sums(self.X, labels, self.sample_weight)
 
     def move(self, moved, old_labels, new_labels):
         """Update the sums for samples ``moved`` going from old to new labels."""
