@@ -194,7 +194,7 @@ def _sequential_scan(y, steps, decisions, influence, path=None):
         if bias is not None:
             bias = bias + path.units[0, k]
         elif n_mistakes == _DENSE_AFTER and _margin_scan_pays(X, profiles, k):
-            # Dense mistakes: finish the window on its whole influence matrix.
+            # Dense mistakes: finish the window on all its remaining update rows.
             n_dense = _margin_scan(y, steps, current, mistaken, X, profiles, k)
             break
         if k + 1 < length:
