@@ -212,3 +212,23 @@ class TreeOutputsMixin(IndexableMembersMixin):
         X_trees : ndarray of shape (n_samples, n_estimators_ * n_trees_per_stage)
         """
         return self.fit(X, y, **fit_params).transform(X)
+
+
+def declare_recursion_support(*classes):
+    """Let :func:`sklearn.inspection.partial_dependence` use the recursion.
+
+    scikit-learn takes Friedman's recursion (the default for its gradient
+    boosting, weighted by each node's training sample weight) only for
+    instances of its gradient-boosting base class, which is an abstract base
+    class.  Registering ``classes`` as virtual subclasses inherits no code (an
+    ``issubclass`` answer only; ``partial_dependence`` is the one place
+    scikit-learn asks) and gives our models the same default method, the
+    same values and ``method="recursion"``.  A scikit-learn without that
+    private class leaves them on ``method="brute"``.
+    """
+    try:
+        from sklearn.ensemble._gb import BaseGradientBoosting
+    except ImportError:  # pragma: no cover - another private layout
+        return
+    for cls in classes:
+        BaseGradientBoosting.register(cls)

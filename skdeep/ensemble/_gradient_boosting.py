@@ -11,6 +11,7 @@ from sklearn.utils.multiclass import check_classification_targets
 
 from ..utils._param_validation import HasMethods, Interval, StrOptions
 from ._gb_base import BaseGradientBoosting
+from ._gb_outputs import declare_recursion_support
 
 __all__ = ["GradientBoostingClassifier", "GradientBoostingRegressor"]
 
@@ -379,3 +380,6 @@ default="squared_error"
     True
     """
 )
+
+
+declare_recursion_support(GradientBoostingClassifier, GradientBoostingRegressor)

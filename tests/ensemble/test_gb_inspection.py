@@ -67,6 +67,41 @@ def test_recursion_sums_the_trees_of_each_class():
         np.testing.assert_allclose(unused, unused[:, :1] * np.ones(3))
 
 
+def test_partial_dependence_takes_the_recursion_like_sklearn_models():
+    X, y = _few_values_data(3)
+    model = GradientBoostingClassifier(n_estimators=5, random_state=0)
+    model.fit(X, np.digitize(y, np.quantile(y, [1 / 3, 2 / 3])))
+    result = partial_dependence(model, X, [1, 2], grid_resolution=3)
+    grid = np.array(np.meshgrid(np.arange(3.0), np.arange(3.0), indexing="ij"))
+    expected = model._compute_partial_dependence_recursion(
+        grid.reshape(2, -1).T, np.array([1, 2])
+    )
+    np.testing.assert_allclose(result["average"], expected.reshape(3, 3, 3))
+    explicit = partial_dependence(model, X, [1, 2], method="recursion")
+    np.testing.assert_allclose(explicit["average"], result["average"])
+    with pytest.raises(ValueError, match="response_method must be"):
+        partial_dependence(
+            model, X, [1], method="recursion", response_method="predict_proba"
+        )
+
+
+def test_default_partial_dependence_follows_the_sample_weights():
+    # The rows with y = x weigh 1000 times the rows with y = -x: the
+    # recursion averages by training weight and recovers y = x, as
+    # scikit-learn's own gradient boosting does; brute averages the rows.
+    rng = np.random.RandomState(0)
+    mask = rng.randint(2, size=1000).astype(bool)
+    x = rng.rand(1000)
+    weight = np.where(mask, 1000.0, 1.0)
+    X = np.c_[mask, x]
+    model = GradientBoostingRegressor(n_estimators=10, random_state=1)
+    model.fit(X, np.where(mask, x, -x), sample_weight=weight)
+    default = partial_dependence(model, X, [1])
+    assert np.corrcoef(default["average"][0], default["grid_values"][0])[0, 1] > 0.99
+    brute = partial_dependence(model, X, [1], method="brute")
+    assert np.ptp(brute["average"][0]) < 0.5 * np.ptp(default["average"][0])
+
+
 def test_brute_partial_dependence_tracks_the_effect():
     X, y = _few_values_data(1)
     model = GradientBoostingRegressor(random_state=0).fit(X, y)
