@@ -57,7 +57,7 @@ _COMMON_PARAMETERS_DOC = """
         subsample and the early-stopping split.
     max_features : {"sqrt", "log2"}, int, float or None, default=None
         Number of features considered for each split.
-    verbose : int, default=0
+%(after_max_features)s    verbose : int, default=0
         Print progress (every stage if > 1).
     max_leaf_nodes : int or None, default=None
         Grow trees best-first with at most this many leaves.
@@ -104,8 +104,11 @@ _COMMON_ATTRIBUTES_DOC = """
 """
 
 
-def _doc(template):
-    return template.replace("%(common_parameters)s", _COMMON_PARAMETERS_DOC).replace(
+def _doc(template, after_max_features=""):
+    parameters = _COMMON_PARAMETERS_DOC.replace(
+        "%(after_max_features)s", after_max_features
+    )
+    return template.replace("%(common_parameters)s", parameters).replace(
         "%(common_attributes)s", _COMMON_ATTRIBUTES_DOC
     )
 
@@ -361,10 +364,6 @@ GradientBoostingRegressor.__doc__ = _doc(
 default="squared_error"
         Loss to optimise.
 %(common_parameters)s
-    alpha : float, default=0.9
-        Quantile of the quantile loss, and the quantile of the absolute
-        residuals that sets the Huber threshold.
-
     Attributes
     ----------
 %(common_attributes)s
@@ -378,7 +377,12 @@ default="squared_error"
     (3,)
     >>> bool(reg.score(X, y) > 0.9)
     True
-    """
+    """,
+    after_max_features="""\
+    alpha : float, default=0.9
+        Quantile of the quantile loss, and the quantile of the absolute
+        residuals that sets the Huber threshold.
+""",
 )
 
 

@@ -106,8 +106,8 @@ class MLPClassifier(MLPNetworkMixin, NeuralClassifierMixin, BaseNeuralEstimator)
         clipnorm=None,
         clipvalue=None,
         max_norm=None,
-        class_weight=None,
         mc_samples=None,
+        class_weight=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -140,8 +140,8 @@ class MLPClassifier(MLPNetworkMixin, NeuralClassifierMixin, BaseNeuralEstimator)
         self.clipnorm = clipnorm
         self.clipvalue = clipvalue
         self.max_norm = max_norm
-        self.class_weight = class_weight
         self.mc_samples = mc_samples
+        self.class_weight = class_weight
 
     @fit_context
     def fit(self, X, y, sample_weight=None):
