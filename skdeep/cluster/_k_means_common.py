@@ -265,7 +265,10 @@ def exact_sq_dist_to_assigned(X, centers, labels):
         dist = dist.astype(np.float64, copy=False)  # int64 when X stores nothing
         dist += squared_norms(centers)[labels]
         return np.maximum(dist, 0.0, out=dist).astype(centers.dtype, copy=False)
-    diff = X - centers[labels]
+    # ``take`` then an in-place subtraction: one temporary instead of two
+    # (fancy indexing plus the difference), several times faster.
+    diff = centers.take(labels, axis=0)
+    np.subtract(X, diff, out=diff)
     return np.einsum("ij,ij->i", diff, diff)
 
 
@@ -303,17 +306,29 @@ def labels_inertia(X, sample_weight, centers, return_inertia=True):
     prepared = prepare_centers(centers)
     n_clusters, n_features = centers.shape
     by_centre = scan_by_centre(X, n_clusters)
+    # Dense rows also get their distance to the chosen centre while the chunk
+    # is in cache, on the same threads; the weighted sum runs once at the end
+    # (in float64), so it does not depend on the split into threads.
+    dist = None
+    if return_inertia and not sp.issparse(X):
+        dist = np.empty(n_samples, dtype=np.float64)
 
     def assign(part):
         n_part = part.stop - part.start
         for sub in iter_chunks(n_part, n_clusters, n_features, centers.dtype.itemsize):
             rows = slice(part.start + sub.start, part.start + sub.stop)
             closest_centres(X[rows], prepared, labels[rows], by_centre)
+            if dist is not None:
+                dist[rows] = exact_sq_dist_to_assigned(X[rows], centers, labels[rows])
 
-    run_in_row_parts(assign, n_samples, n_clusters + n_features)
+    run_in_row_parts(
+        assign, n_samples, n_clusters + n_features * (1 + (dist is not None))
+    )
     if not return_inertia:
         return labels
-    return labels, inertia(X, sample_weight, centers, labels)
+    if dist is None:
+        return labels, inertia(X, sample_weight, centers, labels)
+    return labels, float(dist @ sample_weight.astype(np.float64, copy=False))
 
 
 def relocate_empty_clusters(X, sample_weight, centers_old, sums, weights, labels):

@@ -94,6 +94,25 @@ def test_threaded_passes_give_identical_results(
     np.testing.assert_array_equal(threaded.cluster_centers_, serial.cluster_centers_)
     np.testing.assert_array_equal(threaded_pred, serial_pred)
     assert threaded.n_iter_ == serial.n_iter_
+    assert threaded.inertia_ == serial.inertia_
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n_features, n_clusters", [(4, 5), (40, 5), (4, 20)])
+@pytest.mark.parametrize("threads", [1, 3])
+def test_labels_inertia_is_the_weighted_sum_of_exact_distances(
+    monkeypatch, dtype, n_features, n_clusters, threads
+):
+    monkeypatch.setattr(_k_means_common, "usable_threads", lambda: threads)
+    monkeypatch.setattr(_k_means_common, "MIN_WORK_PER_THREAD", 1000)
+    rng = np.random.RandomState(4)
+    X = (rng.normal(size=(2000, n_features)) + 100.0).astype(dtype)
+    centers = X[rng.choice(2000, n_clusters, replace=False)] + 0.1
+    weights = rng.uniform(0.5, 2.0, size=2000).astype(dtype)
+    labels, inertia = _k_means_common.labels_inertia(X, weights, centers)
+    # Far from the origin: distances from differences, not from the product.
+    exact = ((X.astype(np.float64) - centers[labels]) ** 2).sum(axis=1) @ weights
+    assert inertia == pytest.approx(exact, rel=1e-5 if dtype == np.float32 else 1e-12)
 
 
 def test_two_smallest_matches_argmin_and_partition_with_ties():
