@@ -14,12 +14,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.sparse as sp
-from joblib import cpu_count
 from sklearn.utils.extmath import row_norms
 from sklearn.utils.sparsefuncs import mean_variance_axis
 
 from ..utils._segments import segment_owners
-from ..utils._threads import blas_controller
+from ..utils._threads import blas_controller, usable_threads
 
 # Bytes allowed for one (chunk, n_clusters) block of distances; a few MiB keeps
 # the block and the matching rows of X in the last-level cache.
@@ -28,27 +27,6 @@ _MIN_CHUNK = 256
 # Work (rows x (features + clusters)) below which a distance pass is not
 # worth splitting: waking a thread costs about as much as a pass of this size.
 MIN_WORK_PER_THREAD = 100_000
-
-
-def usable_threads() -> int:
-    """Cores for row-parallel passes, capped by ``OMP_NUM_THREADS`` when set.
-
-    joblib sets ``OMP_NUM_THREADS`` in its worker processes (e.g. under
-    ``GridSearchCV(n_jobs=...)``), so nested parallelism does not
-    oversubscribe the machine; scikit-learn's OpenMP loops obey it too.
-    """
-    n_threads = _cpu_count()
-    try:
-        n_threads = min(n_threads, int(os.environ.get("OMP_NUM_THREADS", "")))
-    except ValueError:
-        pass
-    return max(1, n_threads)
-
-
-@functools.cache
-def _cpu_count():
-    # joblib reads the cgroup quota files on every call: ask once.
-    return cpu_count()
 
 
 @functools.cache

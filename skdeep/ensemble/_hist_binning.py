@@ -7,13 +7,13 @@ for missing values, and all split searches work on bin indices.
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.utils import check_random_state
 
+from ..utils._threads import usable_threads
 from ._hist_lookup import BinLookup
 from ._hist_rare import RareEntries
 
@@ -61,7 +61,7 @@ def _thresholds_of_columns(columns, max_bins):
     releases the GIL); NaN sorts last and is cut off.
     """
     n_features, n_rows = columns.shape
-    n_threads = min(os.cpu_count() or 1, n_features) if columns.size > 1 << 20 else 1
+    n_threads = min(usable_threads(), n_features) if columns.size > 1 << 20 else 1
     blocks = np.array_split(np.arange(n_features), n_threads)
 
     def thresholds(block):

@@ -15,9 +15,10 @@ from contextlib import contextmanager
 
 import numpy as np
 import scipy.linalg  # noqa: F401  (scipy's BLAS must be loaded before the scan)
+from joblib import cpu_count
 from threadpoolctl import ThreadpoolController
 
-__all__ = ["blas_controller", "secondary_blas_single_threaded"]
+__all__ = ["blas_controller", "secondary_blas_single_threaded", "usable_threads"]
 
 
 @functools.cache
@@ -55,3 +56,25 @@ def secondary_blas_single_threaded():
     selected = controller.select(filepath=[lib.filepath for lib in others])
     with selected.limit(limits=1):
         yield
+
+
+def usable_threads() -> int:
+    """Cores for our own parallel passes, capped by ``OMP_NUM_THREADS`` when set.
+
+    joblib's count follows CPU quotas (containers); joblib also sets
+    ``OMP_NUM_THREADS`` in its worker processes (e.g. under
+    ``GridSearchCV(n_jobs=...)``), so nested parallelism does not
+    oversubscribe the machine; scikit-learn's OpenMP loops obey it too.
+    """
+    n_threads = _cpu_count()
+    try:
+        n_threads = min(n_threads, int(os.environ.get("OMP_NUM_THREADS", "")))
+    except ValueError:
+        pass
+    return max(1, n_threads)
+
+
+@functools.cache
+def _cpu_count():
+    # joblib reads the cgroup quota files on every call: ask once.
+    return cpu_count()
