@@ -54,15 +54,23 @@ def _sorted_thresholds(ordered, max_bins):
     return np.unique(np.where(low == high, low_value, middle))
 
 
+#: Values sorted at once per block of features (64 MB of float64): bounds the
+#: sorted copies, one block per thread at a time.
+_SORT_BLOCK_VALUES = 1 << 23
+
+
 def _thresholds_of_columns(columns, max_bins):
     """:func:`_feature_thresholds` of every row of ``columns`` (features x rows).
 
-    The columns are sorted in blocks on parallel threads (numpy's sort
-    releases the GIL); NaN sorts last and is cut off.
+    The columns are sorted in blocks of features on parallel threads
+    (numpy's sort releases the GIL); NaN sorts last and is cut off.
     """
     n_features, n_rows = columns.shape
     n_threads = min(usable_threads(), n_features) if columns.size > 1 << 20 else 1
-    blocks = np.array_split(np.arange(n_features), n_threads)
+    # Equal blocks, at least one per thread, none above the size bound.
+    n_blocks = max(n_threads, -(-columns.size // _SORT_BLOCK_VALUES))
+    edges = np.linspace(0, n_features, min(n_blocks, n_features) + 1).astype(int)
+    blocks = [slice(a, b) for a, b in zip(edges[:-1], edges[1:])]
 
     def thresholds(block):
         ordered = np.sort(columns[block], axis=1)
@@ -70,7 +78,7 @@ def _thresholds_of_columns(columns, max_bins):
         return [_sorted_thresholds(o[:n], max_bins) for o, n in zip(ordered, n_valid)]
 
     if n_threads == 1:
-        return thresholds(blocks[0])
+        return [edges for block in blocks for edges in thresholds(block)]
     with ThreadPoolExecutor(n_threads) as pool:
         return [edges for part in pool.map(thresholds, blocks) for edges in part]
 

@@ -45,12 +45,18 @@ def test_edges_follow_their_definition(max_bins, n_rows):
         np.testing.assert_array_equal(edges, expected, err_msg=f"column {j}")
 
 
-def test_large_inputs_take_the_threaded_sort_and_give_the_same_edges():
+@pytest.mark.parametrize("block_values", [1 << 23, 50_000])  # 2 or 29 blocks
+def test_large_inputs_take_the_threaded_sort_and_give_the_same_edges(
+    monkeypatch, block_values
+):
+    from skdeep.ensemble import _hist_binning
+
+    monkeypatch.setattr(_hist_binning, "_SORT_BLOCK_VALUES", block_values)
     rng = np.random.default_rng(0)
     X = np.tile(_awkward_columns(rng, 12_000), 12)  # 1.4 million values
     mapper = BinMapper().fit(X)
     assert len(mapper.bin_thresholds_) == X.shape[1]
-    for j in (0, 1, 4, 5, 7, 60, 119):
+    for j in (0, 1, 4, 5, 7, 60, 65, 119):
         np.testing.assert_array_equal(
             mapper.bin_thresholds_[j], _definition(X[:, j], 255)
         )
