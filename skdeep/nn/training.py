@@ -24,6 +24,10 @@ from ._training_epoch import (
 __all__ = ["History", "EarlyStopping", "train"]
 
 
+# History's per-epoch records: lists of Python floats.
+_FLOAT_LISTS = frozenset({"loss", "val_loss", "val_score", "learning_rate", "seconds"})
+
+
 class History:
     """What happened during training, epoch by epoch.
 
@@ -82,8 +86,16 @@ class History:
     def __deepcopy__(self, memo):
         # In-process copies (e.g. an estimator protecting its fitted state)
         # keep the saved best weights so continued training can restore them.
+        # The per-epoch lists hold floats: copying the lists copies them
+        # deeply, at C speed (deepcopy visited every float, so each
+        # partial_fit of a long-lived model cost time in its epoch count).
         clone = History.__new__(History)
-        clone.__dict__.update(copy.deepcopy(vars(self), memo))
+        for name, value in vars(self).items():
+            if name in _FLOAT_LISTS and type(value) is list:
+                value = list(value)
+            else:
+                value = copy.deepcopy(value, memo)
+            clone.__dict__[name] = value
         return clone
 
     def __repr__(self):

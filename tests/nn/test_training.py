@@ -356,7 +356,15 @@ def test_history_pickles_without_saved_weights_but_deep_copies_them():
     assert pickle.loads(pickle.dumps(history)).best_weights is None
     clone = copy.deepcopy(history)
     assert len(clone.best_weights) == len(history.best_weights)
-    assert clone.loss == history.loss and clone.loss is not history.loss
+    for copied, original in zip(clone.best_weights, history.best_weights):
+        assert copied is not original
+        np.testing.assert_array_equal(copied, original)
+    for name, values in history.as_dict().items():
+        assert getattr(clone, name) == values, name
+        if isinstance(values, list):
+            assert getattr(clone, name) is not values, name
+    clone.loss.append(1.0)
+    assert len(clone.loss) == len(history.loss) + 1
 
 
 def test_a_small_network_learns_digits():

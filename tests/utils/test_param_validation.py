@@ -72,3 +72,41 @@ def test_hidden_option_not_advertised():
 def test_unconstrained_parameters_are_ignored():
     validate_parameter_constraints(CONSTRAINTS, {"other": object()}, "Est")
     validate_parameter_constraints("no_validation", {"alpha": -5}, "Est")
+
+
+def test_repeated_partial_fit_validates_again_only_when_a_parameter_changes(
+    monkeypatch,
+):
+    from skdeep.neural_network import MLPRegressor
+    from skdeep.utils import _param_validation
+
+    calls = []
+    check = _param_validation.validate_parameter_constraints
+    monkeypatch.setattr(
+        _param_validation,
+        "validate_parameter_constraints",
+        lambda *a, **k: calls.append(1) or check(*a, **k),
+    )
+    X, y = np.random.default_rng(0).normal(size=(2, 30, 3))
+    model = MLPRegressor(hidden_layer_sizes=(4,), random_state=0)
+    for _ in range(3):
+        model.partial_fit(X, y[:, 0])
+    assert len(calls) == 1
+    model.set_params(alpha=-1.0)  # a new object: validated, and rejected
+    with pytest.raises(ValueError, match="alpha"):
+        model.partial_fit(X, y[:, 0])
+    model.set_params(alpha=1e-3)
+    model.partial_fit(X, y[:, 0])
+    assert len(calls) == 3
+    model.fit(X, y[:, 0])  # fit always validates
+    model.fit(X, y[:, 0])
+    assert len(calls) == 5
+
+
+def test_shallow_params_equal_get_params_for_every_estimator():
+    from skdeep.utils._param_validation import _shallow_params
+    from skdeep.utils.discovery import all_estimators
+
+    for _, cls in all_estimators():
+        estimator = cls()
+        assert _shallow_params(estimator) == estimator.get_params(deep=False)
