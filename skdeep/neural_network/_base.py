@@ -353,9 +353,11 @@ class BaseNeuralEstimator(NetworkStateMixin, BaseEstimator):
             "n_iter_": epochs,
             "t_": int(history.samples_seen),
             "loss_": float(history.loss[-1]) if history.loss else np.nan,
-            "loss_curve_": [float(v) for v in history.loss],
+            # History holds Python floats: a list copy (a comprehension cost
+            # each partial_fit of a long-lived model time in its age).
+            "loss_curve_": list(history.loss),
             "best_loss_": None if early else float(history.best_loss),
-            "validation_scores_": [float(v) for v in history.val_score]
+            "validation_scores_": list(history.val_score)
             if early
             else None,
             "best_validation_score_": None if best_score is None else float(best_score),

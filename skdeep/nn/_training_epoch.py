@@ -58,7 +58,7 @@ def _batch(X, y, w, rows):
 def _validate(network, loss, validation, validation_scorer, history):
     X_val, y_val, sw_val = validation
     raw = network.forward(X_val, training=False)
-    history.val_loss.append(loss.value(y_val, raw, sw_val))
+    history.val_loss.append(float(loss.value(y_val, raw, sw_val)))
     if validation_scorer is not None:
         history.val_score.append(float(validation_scorer(y_val, raw, sw_val)))
 
@@ -108,7 +108,7 @@ def _record_epoch(
     validation, validation_scorer = scoring
     history.samples_seen += n_samples
     history.n_epochs += 1
-    history.loss.append(epoch_loss)
+    history.loss.append(float(epoch_loss))
     if validation is not None:
         _validate(network, loss, validation, validation_scorer, history)
     history.seconds.append(time.perf_counter() - start)

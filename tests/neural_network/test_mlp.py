@@ -129,7 +129,15 @@ def test_fitted_attributes_follow_sklearn(small_classification):
     assert clf.validation_scores_ is None and clf.best_validation_score_ is None
     assert clf.t_ == 5 * len(X)
     assert clf.history_.loss == clf.loss_curve_
+    assert clf.loss_curve_ is not clf.history_.loss
+    assert all(type(value) is float for value in clf.loss_curve_)
     assert len(clf.history_.seconds) == 5
+    early = MLPClassifier(hidden_layer_sizes=(5,), early_stopping=True, max_iter=3)
+    with pytest.warns(ConvergenceWarning):
+        early.fit(X, y)
+    assert len(early.validation_scores_) == 3
+    assert all(type(value) is float for value in early.validation_scores_)
+    assert all(type(value) is float for value in early.history_.val_loss)
     assert clf.transform(X).shape == (len(X), 4)
     assert np.all(clf.transform(X) >= 0)  # relu activations
 
