@@ -357,9 +357,7 @@ class BaseNeuralEstimator(NetworkStateMixin, BaseEstimator):
             # each partial_fit of a long-lived model time in its age).
             "loss_curve_": list(history.loss),
             "best_loss_": None if early else float(history.best_loss),
-            "validation_scores_": list(history.val_score)
-            if early
-            else None,
+            "validation_scores_": list(history.val_score) if early else None,
             "best_validation_score_": None if best_score is None else float(best_score),
         }
 
