@@ -9,6 +9,7 @@ import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._base import IndexableMembersMixin
+from ._forest_traversal import FLAT_MAX_PAIRS, FlatForest
 
 
 class Model:
@@ -37,10 +38,33 @@ class Model:
     def raw(self, X):
         if not len(self.stages):  # no tree yet: no need to bin X
             return self.init_raw(X)
+        if X.shape[0] * self.stages.size <= FLAT_MAX_PAIRS:
+            return self._raw_all_trees_at_once(X)
         final = None
         for final in self.staged_raw(X):  # noqa: B007 - keep the last stage
             pass
         return self.init_raw(X) if final is None else final
+
+    def _raw_all_trees_at_once(self, X):
+        """:meth:`raw` for small batches, through a :class:`FlatForest`.
+
+        The stage contributions are summed by one ``cumsum`` over the stage
+        axis, which adds them in stage order: the very floats of
+        :meth:`staged_raw`'s running sum.
+        """
+        raw = self.init_raw(X)
+        n_stages, n_per_stage = self.stages.shape
+        trees = [member.tree_ for member in self.stages.ravel()]
+        binned = self.bin_mapper.transform(X)
+        values = FlatForest(trees).values(binned, self.bin_mapper.missing_bin_)
+        terms = np.empty((n_stages + 1, *raw.shape))
+        terms[0] = raw
+        np.multiply(
+            values.reshape(n_stages, n_per_stage, -1).transpose(0, 2, 1),
+            self.learning_rate,
+            out=terms[1:],
+        )
+        return np.cumsum(terms, axis=0)[-1]
 
 
 class TreeOutputsMixin(IndexableMembersMixin):

@@ -1,0 +1,70 @@
+"""Small-batch prediction through all trees at once (FlatForest) against the
+per-tree traversal: the same leaves, and bit-identical raw predictions."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+
+from skdeep.ensemble import (
+    GradientBoostingClassifier,
+    GradientBoostingRegressor,
+    _gb_outputs,
+)
+from skdeep.ensemble._forest_traversal import FlatForest
+
+
+def _data(seed=0, n=600):
+    X, y = make_classification(n, 8, n_informative=4, n_classes=3, random_state=seed)
+    X[np.random.default_rng(seed).random(X.shape) < 0.1] = np.nan
+    return X, y
+
+
+def _trees(model):
+    return [member.tree_ for member in model.estimators_.ravel()]
+
+
+def test_leaves_are_the_per_tree_leaves_for_mixed_depths():
+    X, y = _data()
+    models = [
+        GradientBoostingRegressor(n_estimators=3, max_depth=depth, random_state=0)
+        for depth in (1, 3, None)
+    ]
+    # 600 rows cannot make two leaves of 700: every tree is a single leaf.
+    models.append(GradientBoostingRegressor(n_estimators=2, min_samples_leaf=700))
+    trees = [t for m in models for t in _trees(m.fit(X, y.astype(float)))]
+    assert min(t.node_count for t in trees) == 1 and max(t.max_depth for t in trees) > 5
+    mapper = models[0]._bin_mapper
+    binned = mapper.transform(np.vstack([X[:50], np.full((1, 8), np.nan)]))
+    forest = FlatForest(trees)
+    leaves = forest.leaves(binned, mapper.missing_bin_)
+    for i, tree in enumerate(trees):
+        expected = tree.apply_binned(binned, mapper.missing_bin_)
+        np.testing.assert_array_equal(leaves[i] - forest.roots[i], expected)
+    values = forest.values(binned, mapper.missing_bin_)
+    np.testing.assert_array_equal(
+        values[0], trees[0].predict_binned(binned, mapper.missing_bin_)
+    )
+
+
+_GBC, _GBR = GradientBoostingClassifier, GradientBoostingRegressor
+
+
+@pytest.mark.parametrize(
+    "model, target",
+    [
+        (_GBC(n_estimators=20, random_state=0), "classes"),
+        (_GBC(n_estimators=15, max_depth=5, subsample=0.7), "binary"),
+        (_GBR(n_estimators=20, loss="huber", random_state=0), "real"),
+        (_GBR(n_estimators=10, init="zero", max_depth=None), "real"),
+    ],
+)
+def test_small_batches_predict_the_very_floats_of_the_per_tree_path(
+    model, target, monkeypatch
+):
+    X, y = _data(1)
+    model.fit(X, {"classes": y, "binary": y > 0, "real": y.astype(float)}[target])
+    small = np.vstack([model._raw_predict(X[i : i + 9]) for i in range(0, 90, 9)])
+    one = model.predict(X[:1])
+    monkeypatch.setattr(_gb_outputs, "FLAT_MAX_PAIRS", 0)  # per tree only
+    np.testing.assert_array_equal(small, model._raw_predict(X[:90]))
+    np.testing.assert_array_equal(one, model.predict(X[:1]))
