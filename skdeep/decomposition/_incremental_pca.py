@@ -10,9 +10,9 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import assert_all_finite, gen_batches, metadata_routing
 from sklearn.utils.validation import validate_data
-from threadpoolctl import threadpool_limits
 
 from ..utils._param_validation import Interval, fit_context
+from ..utils._threads import blas_controller
 from ._base import _BasePCA, keep_input_metadata_on_error
 from ._linalg import flip_signs, svd_right
 
@@ -150,7 +150,9 @@ def _blas_threads_for(batch_size, n_features):
     (the same reason scikit-learn's KMeans limits BLAS threads).
     """
     if batch_size * n_features**2 < 2e8:
-        return threadpool_limits(limits=1, user_api="blas")
+        # The cached controller: threadpool_limits scans the loaded
+        # libraries on every call (2-3 ms, more than a small fit).
+        return blas_controller().limit(limits=1)
     return nullcontext()
 
 
