@@ -21,11 +21,12 @@ from __future__ import annotations
 import functools
 import math
 import numbers
-import weakref
 from collections.abc import Iterable
 
 import numpy as np
 import scipy.sparse as sp
+
+from ._validated_params import remember_validated, shallow_params, validated_with
 
 __all__ = [
     "HasMethods",
@@ -328,59 +329,6 @@ def validate_parameter_constraints(constraints, params, caller_name):
         )
 
 
-class _SameObjects(dict):
-    """Validated parameters; equal to a dict holding the very same objects.
-
-    Identity, not equality: a parameter replaced by another object (even an
-    equal one) is validated again.  (A mutable value changed in place is
-    not, as scikit-learn does not re-validate ``partial_fit`` at all.)
-    """
-
-    def __eq__(self, other):
-        return (
-            isinstance(other, dict)
-            and self.keys() == other.keys()
-            and all(other[key] is value for key, value in self.items())
-        )
-
-    __hash__ = None
-
-
-#: The parameters each live estimator's ``partial_fit`` last validated:
-#: repeated calls skip re-checking them (0.1 ms a call) until one changes
-#: (``fit`` always validates).  Weak keys: the entry goes with the estimator.
-_VALIDATED = weakref.WeakKeyDictionary()
-
-
-def _validated_with(estimator, params):
-    try:
-        return _VALIDATED.get(estimator) == params
-    except TypeError:  # an unhashable or unreferenceable estimator class
-        return False
-
-
-def _remember_validated(estimator, params):
-    try:
-        _VALIDATED[estimator] = _SameObjects(params)
-    except TypeError:
-        pass
-
-
-@functools.cache
-def _init_parameter_names(cls):
-    return tuple(cls._get_param_names())
-
-
-def _shallow_params(estimator):
-    """``estimator.get_params(deep=False)``, with the signature read once."""
-    from sklearn.base import BaseEstimator
-
-    cls = type(estimator)
-    if cls.get_params is not BaseEstimator.get_params:
-        return estimator.get_params(deep=False)
-    return {name: getattr(estimator, name) for name in _init_parameter_names(cls)}
-
-
 def fit_context(method):
     """Decorate ``fit``-like methods: validate hyper-parameters, undo on failure.
 
@@ -398,15 +346,15 @@ def fit_context(method):
 
     @functools.wraps(method)
     def wrapper(estimator, *args, **kwargs):
-        params = _shallow_params(estimator)
-        if not (incremental and _validated_with(estimator, params)):
+        params = shallow_params(estimator)
+        if not (incremental and validated_with(estimator, params)):
             validate_parameter_constraints(
                 getattr(estimator, "_parameter_constraints", {}),
                 params,
                 caller_name=type(estimator).__name__,
             )
             if incremental:
-                _remember_validated(estimator, params)
+                remember_validated(estimator, params)
         saved = dict(vars(estimator))
         try:
             return method(estimator, *args, **kwargs)

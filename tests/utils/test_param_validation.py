@@ -104,9 +104,9 @@ def test_repeated_partial_fit_validates_again_only_when_a_parameter_changes(
 
 
 def test_shallow_params_equal_get_params_for_every_estimator():
-    from skdeep.utils._param_validation import _shallow_params
+    from skdeep.utils._validated_params import shallow_params
     from skdeep.utils.discovery import all_estimators
 
     for _, cls in all_estimators():
         estimator = cls()
-        assert _shallow_params(estimator) == estimator.get_params(deep=False)
+        assert shallow_params(estimator) == estimator.get_params(deep=False)
