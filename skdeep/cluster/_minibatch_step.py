@@ -34,11 +34,16 @@ def mini_batch_step(
     else:
         batch_sums = indicator.sums(X, labels, sample_weight)
     new_counts = counts + batch_weight.astype(counts.dtype)
-    hit = batch_weight > 0
-    new_centers = centers.copy()
-    new_centers[hit] = (
-        centers[hit] * counts[hit, None] + batch_sums[hit]
-    ) / new_counts[hit, None]
+    # Every row by whole-array passes (the same elementwise operations as on
+    # the hit rows alone, so the same floats), then the centres that got no
+    # sample are copied back exactly.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        new_centers = centers * counts[:, None]
+        new_centers += batch_sums
+        new_centers /= new_counts[:, None]
+    missed = batch_weight <= 0
+    if missed.any():
+        new_centers[missed] = centers[missed]
     if random_reassign and reassignment_ratio > 0:
         _reassign_small_clusters(
             X, new_centers, new_counts, random_state, reassignment_ratio, verbose

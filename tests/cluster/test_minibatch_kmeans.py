@@ -121,3 +121,27 @@ def test_fit_matches_sklearn_on_either_label_layout(n_features, n_clusters):
     np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-6)
     np.testing.assert_array_equal(ours.labels_, ref.labels_)
     assert ours.n_steps_ == ref.n_steps_
+
+
+@pytest.mark.parametrize("container", [np.asarray, sp.csr_matrix])
+def test_step_moves_only_the_centres_that_got_samples(container):
+    from skdeep.cluster._minibatch_step import mini_batch_step
+
+    rng = np.random.default_rng(0)
+    centers = rng.normal(size=(4, 3)) * 10.0
+    centers[3] = 1e6  # far away: never the closest
+    # Samples near centres 0 and 1 only; centre 2 has a history, 3 has none.
+    X = np.vstack([centers[0] + rng.normal(size=(5, 3)), centers[1] + 0.1])
+    counts = np.array([3.0, 1.0, 7.0, 0.0])
+    weights = rng.uniform(0.5, 2.0, size=6)
+    new, new_counts, _ = mini_batch_step(
+        container(X), weights, centers, counts, np.random.RandomState(0)
+    )
+    # The missed centres are the very same floats; no 0/0 for the empty one.
+    np.testing.assert_array_equal(new[2:], centers[2:])
+    np.testing.assert_array_equal(
+        new_counts, counts + [weights[:5].sum(), weights[5], 0, 0]
+    )
+    expected = (centers[0] * 3.0 + weights[:5] @ X[:5]) / (3.0 + weights[:5].sum())
+    np.testing.assert_allclose(new[0], expected, rtol=1e-12)
+    np.testing.assert_allclose(new[1], (centers[1] + weights[5] * X[5]) / new_counts[1])
