@@ -112,6 +112,27 @@ def test_reused_indicator_gives_the_same_sums(container):
         )
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sparse_weighted_sums_are_the_indicator_products_floats(dtype):
+    from skdeep.cluster._k_means_common import indicator_product, weighted_sums
+
+    X = sp.random(300, 1000, density=0.02, format="csr", random_state=0, dtype=dtype)
+    keep = np.ones(300, dtype=dtype)
+    keep[100:150] = 0  # empty rows are summed as zeros
+    X = sp.csr_matrix(sp.diags(keep) @ X)
+    X.eliminate_zeros()
+    assert (np.diff(X.indptr)[100:150] == 0).all()
+    rng = np.random.RandomState(0)
+    labels = rng.randint(0, 7, 300).astype(np.int32)
+    weights = rng.uniform(0.5, 2.0, 300).astype(dtype)
+    sums = weighted_sums(X, labels, weights, 7)
+    assert sums.shape == (7, 1000) and sums.dtype == np.float64
+    np.testing.assert_array_equal(sums, indicator_product(X, labels, weights, 7))
+    dense = np.zeros((7, 1000))
+    np.add.at(dense, labels, X.toarray() * weights[:, None].astype(np.float64))
+    np.testing.assert_allclose(sums, dense, rtol=1e-12)
+
+
 @pytest.mark.parametrize("n_features, n_clusters", [(2, 6), (40, 6), (2, 20)])
 def test_fit_matches_sklearn_on_either_label_layout(n_features, n_clusters):
     X = make_blobs(3000, n_features=n_features, centers=n_clusters, random_state=2)[0]
