@@ -26,6 +26,7 @@ from ._k_means_common import (
     iter_chunks,
     partial_distances,
     prepare_centers,
+    row_width,
     run_in_row_parts,
     scan_by_centre,
     squared_norms,
@@ -94,7 +95,7 @@ class HamerlyBounds:
 
     def _chunks(self, rows, n_clusters, part):
         """Chunks of the positions ``part`` of ``rows`` (None: all rows)."""
-        n_features, itemsize = self.X.shape[1], self.X.dtype.itemsize
+        n_features, itemsize = row_width(self.X), self.X.dtype.itemsize
         n_part = part.stop - part.start
         for sub in iter_chunks(n_part, n_clusters, n_features, itemsize):
             piece = slice(part.start + sub.start, part.start + sub.stop)
@@ -116,7 +117,7 @@ class HamerlyBounds:
     def _recompute(self, prepared, rows, part):
         minus_two_centers_t, centers_sq = prepared
         n_clusters = centers_sq.shape[0]
-        if n_clusters <= _COLUMN_SCAN_MAX_CLUSTERS and not sp.issparse(self.X):
+        if n_clusters <= _COLUMN_SCAN_MAX_CLUSTERS:
             self._recompute_by_centre(prepared, rows, part)
             return
         for idx in self._chunks(rows, n_clusters, part):
@@ -144,7 +145,12 @@ class HamerlyBounds:
         """
         minus_two_centers_t, centers_sq = prepared
         for idx in self._chunks(rows, centers_sq.shape[0], part):
-            block_t = minus_two_centers_t.T @ self.X[idx].T
+            if sp.issparse(self.X):
+                # scipy's sparse-times-dense product, then one transposed
+                # copy (small: few centres) to reach the per-centre rows.
+                block_t = np.ascontiguousarray((self.X[idx] @ minus_two_centers_t).T)
+            else:
+                block_t = minus_two_centers_t.T @ self.X[idx].T
             block_t += centers_sq[:, None]
             block_t += self.x_sq[idx]
             np.maximum(block_t, 0.0, out=block_t)
