@@ -12,10 +12,13 @@ from skdeep.cluster._kmeans_bounds import ElkanBounds, FullPassLabels, HamerlyBo
 @pytest.mark.parametrize("bounds_class", [HamerlyBounds, ElkanBounds])
 @pytest.mark.parametrize("container", [np.asarray, sp.csr_matrix])
 @pytest.mark.parametrize("step_size", [0.05, 3.0])  # few or most samples recomputed
-def test_labels_stay_exact_while_centres_move(bounds_class, container, step_size):
+@pytest.mark.parametrize("n_centers", [6, 20])  # per-centre scan, or argmin rows
+def test_labels_stay_exact_while_centres_move(
+    bounds_class, container, step_size, n_centers
+):
     rng = np.random.RandomState(0)
     X = rng.normal(size=(400, 3)) + rng.randint(0, 4, size=(400, 1)) * 3.0
-    centers = X[rng.choice(400, 6, replace=False)].copy()
+    centers = X[rng.choice(400, n_centers, replace=False)].copy()
     bounds = bounds_class(container(X), centers)
     for _ in range(8):
         moved = centers + rng.normal(scale=step_size, size=centers.shape)
