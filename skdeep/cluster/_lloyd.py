@@ -5,14 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from ._k_means_common import (
-    ReusedIndicator,
     average_centers,
-    indicator_product,
     inertia,
     relocate_empty_clusters,
     single_threaded_blas,
-    weighted_sums,
 )
+from ._k_means_sums import ReusedIndicator, indicator_product, weighted_sums
 from ._kmeans_bounds import ElkanBounds, FullPassLabels, HamerlyBounds
 
 # When more than this fraction of the samples changed cluster, recomputing the

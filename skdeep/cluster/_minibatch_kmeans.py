@@ -11,11 +11,11 @@ from sklearn.utils import check_random_state
 from ..utils import Interval, fit_context
 from ..utils.validation import check_sample_weight
 from ._k_means_common import (
-    ReusedIndicator,
     labels_inertia,
     single_threaded_blas,
     squared_norms,
 )
+from ._k_means_sums import ReusedIndicator
 from ._kmeans_base import BaseKMeans, check_fit_sample_weight
 from ._minibatch_step import InertiaMonitor, inverse_cdf, mini_batch_step
 

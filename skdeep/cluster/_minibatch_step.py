@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._k_means_common import labels_inertia, weighted_sums
+from ._k_means_common import labels_inertia
+from ._k_means_sums import weighted_sums
 
 
 def mini_batch_step(

@@ -99,7 +99,7 @@ def test_uniform_inverse_cdf_equals_binary_search(n):
 
 @pytest.mark.parametrize("container", [np.asarray, sp.csr_matrix])
 def test_reused_indicator_gives_the_same_sums(container):
-    from skdeep.cluster._k_means_common import ReusedIndicator, weighted_sums
+    from skdeep.cluster._k_means_sums import ReusedIndicator, weighted_sums
 
     rng = np.random.RandomState(0)
     indicator = ReusedIndicator(64, 5)
@@ -114,7 +114,7 @@ def test_reused_indicator_gives_the_same_sums(container):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_sparse_weighted_sums_are_the_indicator_products_floats(dtype):
-    from skdeep.cluster._k_means_common import indicator_product, weighted_sums
+    from skdeep.cluster._k_means_sums import indicator_product, weighted_sums
 
     X = sp.random(300, 1000, density=0.02, format="csr", random_state=0, dtype=dtype)
     keep = np.ones(300, dtype=dtype)
