@@ -31,7 +31,10 @@ def indicator_product(X, rows_to_clusters, weights, n_clusters):
         (weights.astype(np.float64, copy=False), rows_to_clusters, indptr),
         shape=(n_clusters, n_rows),
     )
-    product = indicator @ X
+    return _dense(indicator @ X)
+
+
+def _dense(product):
     return product.toarray() if sp.issparse(product) else np.asarray(product)
 
 
@@ -80,5 +83,4 @@ class ReusedIndicator:
             return weighted_sums(X, labels, weights, self.matrix.shape[0])
         self.matrix.indices[:] = labels
         self.matrix.data[:] = weights
-        product = self.matrix @ X
-        return product.toarray() if sp.issparse(product) else np.asarray(product)
+        return _dense(self.matrix @ X)

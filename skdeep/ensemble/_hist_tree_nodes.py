@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["HistTree", "NodeStore", "child_by_bin"]
+__all__ = ["HistTree", "NodeStore", "child_by_bin", "goes_left"]
 
 #: Largest ``node_count * n_bins`` traversed through routing tables.
 _ROUTING_MAX_ENTRIES = 2**18
@@ -29,6 +29,12 @@ _FIELDS = {
     "grad_sum": (np.float64, 0.0),
     "g2h_sum": (np.float64, 0.0),
 }
+
+
+def goes_left(bins, missing_bin, missing_go_left, bin_threshold):
+    """The split rule: bins up to the threshold go left, the missing bin
+    follows ``missing_go_left`` (all arguments broadcast elementwise)."""
+    return np.where(bins == missing_bin, missing_go_left, bins <= bin_threshold)
 
 
 def child_by_bin(nodes, which, n_bins, missing_bin):
@@ -227,10 +233,8 @@ class HistTree:
             if rows.size == 0:
                 break
             bins = flat[rows * n_features + self.feature[at]]
-            go_left = np.where(
-                bins == missing_bin,
-                self.missing_go_left[at],
-                bins <= self.bin_threshold[at],
+            go_left = goes_left(
+                bins, missing_bin, self.missing_go_left[at], self.bin_threshold[at]
             )
             node[rows] = np.where(
                 go_left, self.children_left[at], self.children_right[at]
@@ -268,11 +272,8 @@ class HistTree:
             nodes = np.flatnonzero(inner & (self.depth == depth))
             left, right = self.children_left[nodes], self.children_right[nodes]
             bins = binned[:, np.where(targeted[nodes], self.feature[nodes], 0)]
-            go_left = np.where(
-                bins == missing_bin,
-                self.missing_go_left[nodes],
-                bins <= self.bin_threshold[nodes],
-            )
+            mgl, threshold = self.missing_go_left[nodes], self.bin_threshold[nodes]
+            go_left = goes_left(bins, missing_bin, mgl, threshold)
             with np.errstate(divide="ignore", invalid="ignore"):
                 shares = (
                     np.stack((node_weight[left], node_weight[right]))
