@@ -150,12 +150,23 @@ def first_argmin(block_t, out):
     return out
 
 
+def centre_rows(X_chunk, minus_two_centers_t):
+    """``-2 C @ X_chunk.T``, C-contiguous with one row per centre.
+
+    Sparse rows take scipy's sparse-times-dense product and one transposed
+    copy (small: this layout serves few centres).
+    """
+    if sp.issparse(X_chunk):
+        return np.ascontiguousarray((X_chunk @ minus_two_centers_t).T)
+    return minus_two_centers_t.T @ X_chunk.T
+
+
 def closest_centres(X_chunk, prepared, out, by_centre):
     """Closest-centre labels of a chunk into ``out`` (``prepared`` as given
     by :func:`prepare_centers`; ``by_centre`` from :func:`scan_by_centre`)."""
     minus_two_centers_t, centers_sq = prepared
     if by_centre:
-        block_t = minus_two_centers_t.T @ X_chunk.T
+        block_t = centre_rows(X_chunk, minus_two_centers_t)
         block_t += centers_sq[:, None]
         first_argmin(block_t, out)
     else:

@@ -19,9 +19,9 @@ product.  Labels are therefore exactly those of a full Lloyd pass.
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from ._k_means_common import (
+    centre_rows,
     closest_centres,
     iter_chunks,
     partial_distances,
@@ -145,12 +145,7 @@ class HamerlyBounds:
         """
         minus_two_centers_t, centers_sq = prepared
         for idx in self._chunks(rows, centers_sq.shape[0], part):
-            if sp.issparse(self.X):
-                # scipy's sparse-times-dense product, then one transposed
-                # copy (small: few centres) to reach the per-centre rows.
-                block_t = np.ascontiguousarray((self.X[idx] @ minus_two_centers_t).T)
-            else:
-                block_t = minus_two_centers_t.T @ self.X[idx].T
+            block_t = centre_rows(self.X[idx], minus_two_centers_t)
             block_t += centers_sq[:, None]
             block_t += self.x_sq[idx]
             np.maximum(block_t, 0.0, out=block_t)

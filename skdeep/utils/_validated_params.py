@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import weakref
 
+from sklearn.base import BaseEstimator
+
 __all__ = ["remember_validated", "shallow_params", "validated_with"]
 
 
@@ -60,8 +62,6 @@ def _init_parameter_names(cls):
 
 def shallow_params(estimator):
     """``estimator.get_params(deep=False)``, with the signature read once."""
-    from sklearn.base import BaseEstimator
-
     cls = type(estimator)
     if cls.get_params is not BaseEstimator.get_params:
         return estimator.get_params(deep=False)
