@@ -25,6 +25,7 @@ from ._gb_losses import make_loss
 from ._gb_outputs import Model, TreeOutputsMixin
 from ._gb_stages import StageInputs, fit_stages
 from ._hist_binning import MAX_BINS, BinMapper
+from ._hist_predict_bins import rebin_for_prediction
 from ._hist_tree import BinnedData, HistTreeMember, TreeParams
 
 _INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
@@ -238,14 +239,16 @@ class BaseGradientBoosting(TreeOutputsMixin, BaseEstimator):
         else:
             init, rng, mapper = self._start(loss, X_tr, y_tr, w_tr, weighted)
             old = np.empty((0, loss.n_trees), dtype=object)
-        model = Model(init, loss, old, mapper, self.learning_rate)
+        # Trees already fitted route by the prediction bins (see _store_state).
+        model_mapper = self._predict_mapper if warm else mapper
+        model = Model(init, loss, old, model_mapper, self.learning_rate)
         inputs = StageInputs(
             BinnedData(mapper.transform(X_tr), mapper), y_tr, w_tr, model.raw(X_tr)
         )
         if val is not None:
             X_val, y_val, w_val = val
             inputs.validation = (
-                mapper.transform(X_val),
+                X_val,
                 y_val,
                 w_val,
                 model.raw(X_val),
@@ -277,6 +280,12 @@ class BaseGradientBoosting(TreeOutputsMixin, BaseEstimator):
                 new[i, k] = HistTreeMember(tree, self._bin_mapper, **tree_params)
         warm = len(old) > 0
         self.estimators_ = np.concatenate([old, new]) if warm else new
+        members = self.estimators_.ravel()
+        self._predict_mapper = rebin_for_prediction(
+            [member.tree_ for member in members], self._bin_mapper
+        )
+        for member in members:
+            member.bin_mapper = self._predict_mapper
         previous = self.train_score_ if warm else np.empty(0)
         self.train_score_ = np.concatenate([previous, state.train_score])
         had_oob = warm and hasattr(self, "oob_scores_")

@@ -76,7 +76,7 @@ class TreeOutputsMixin(IndexableMembersMixin):
             self.init_,
             self._loss,
             self.estimators_,
-            self._bin_mapper,
+            self._predict_mapper,
             self.learning_rate,
         )
 
@@ -133,8 +133,8 @@ class TreeOutputsMixin(IndexableMembersMixin):
         target_features = np.asarray(target_features, dtype=np.intp)
         points = np.zeros((grid.shape[0], self.n_features_in_), dtype=np.float32)
         points[:, target_features] = grid
-        binned = self._bin_mapper.transform(points)
-        missing_bin = self._bin_mapper.missing_bin_
+        binned = self._predict_mapper.transform(points)
+        missing_bin = self._predict_mapper.missing_bin_
         averaged = np.zeros((self.estimators_.shape[1], grid.shape[0]))
         for trees in self.estimators_:
             for k, member in enumerate(trees):
@@ -183,8 +183,8 @@ class TreeOutputsMixin(IndexableMembersMixin):
             Node index (in that tree's arrays) of the leaf each sample reaches.
         """
         X = self._validate_X_predict(X)
-        binned = self._bin_mapper.transform(X)
-        missing_bin = self._bin_mapper.missing_bin_
+        binned = self._predict_mapper.transform(X)
+        missing_bin = self._predict_mapper.missing_bin_
         n_stages, n_trees = self.estimators_.shape
         leaves = np.zeros((X.shape[0], n_stages, n_trees))
         for i, trees in enumerate(self.estimators_):
@@ -211,8 +211,8 @@ class TreeOutputsMixin(IndexableMembersMixin):
             contribution ``learning_rate * tree(x)``.
         """
         X = self._validate_X_predict(X)
-        binned = self._bin_mapper.transform(X)
-        missing_bin = self._bin_mapper.missing_bin_
+        binned = self._predict_mapper.transform(X)
+        missing_bin = self._predict_mapper.missing_bin_
         columns = [
             self.learning_rate * member.tree_.predict_binned(binned, missing_bin)
             for member in self.estimators_.ravel()

@@ -34,7 +34,7 @@ class StageInputs:
     y: np.ndarray
     weights: np.ndarray
     raw: np.ndarray  # (n_rows, n_trees), updated in place
-    validation: tuple | None = None  # (binned X_val, y_val, w_val, raw_val)
+    validation: tuple | None = None  # (X_val, y_val, w_val, raw_val)
 
 
 class VerboseReporter:
@@ -123,9 +123,10 @@ def fit_one_stage(loss, inputs, rows, params, learning_rate, rng):
 
 def _should_stop_early(inputs, trees, history, stage, estimator, loss):
     """Update the validation predictions; True when the loss stopped improving."""
-    binned, y_val, w_val, raw_val = inputs.validation
+    X_val, y_val, w_val, raw_val = inputs.validation
     for k, tree in enumerate(trees):
-        values = tree.predict_binned(binned, inputs.data.missing_bin)
+        # By the real thresholds: the validation values were not in the bins.
+        values = tree.value[tree.apply_values(X_val)]
         raw_val[:, k] += estimator.learning_rate * values
     val_loss = loss.reported(y_val, raw_val, w_val)
     # Stop unless the loss beats one of the last n_iter_no_change by ``tol``.

@@ -23,18 +23,14 @@ __all__ = ["BinMapper", "BinnedData"]
 MAX_BINS = 255
 
 
-def _feature_thresholds(values, max_bins):
-    """Upper edges of the bins of one feature (NaN already removed).
+def _sorted_thresholds(ordered, max_bins):
+    """Upper edges of the bins of one feature from its sorted values (NaN
+    removed), and the value of each bin when every bin holds one distinct
+    value (else None).
 
     With few distinct values every value gets its own bin and the edges are
     the midpoints between consecutive values, so the binned split search is
     exact; otherwise the edges are quantiles of the data.
-    """
-    return _sorted_thresholds(np.sort(values), max_bins)
-
-
-def _sorted_thresholds(ordered, max_bins):
-    """:func:`_feature_thresholds` of already sorted values.
 
     The quantiles are ``np.percentile(values, ranks, method="midpoint")``
     read straight off the sorted values: the midpoint of the order
@@ -46,12 +42,12 @@ def _sorted_thresholds(ordered, max_bins):
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
     if np.count_nonzero(first) <= max_bins:
         distinct = ordered[first]
-        return (distinct[:-1] + distinct[1:]) * 0.5
+        return (distinct[:-1] + distinct[1:]) * 0.5, distinct
     position = (ordered.size - 1) * (np.linspace(0, 100, max_bins + 1)[1:-1] / 100)
     low, high = np.floor(position).astype(np.intp), np.ceil(position).astype(np.intp)
     low_value, high_value = ordered[low], ordered[high]
     middle = high_value - (high_value - low_value) * 0.5
-    return np.unique(np.where(low == high, low_value, middle))
+    return np.unique(np.where(low == high, low_value, middle)), None
 
 
 #: Values sorted at once per block of features (64 MB of float64): bounds the
@@ -60,7 +56,7 @@ _SORT_BLOCK_VALUES = 1 << 23
 
 
 def _thresholds_of_columns(columns, max_bins):
-    """:func:`_feature_thresholds` of every row of ``columns`` (features x rows).
+    """:func:`_sorted_thresholds` of every row of ``columns`` (features x rows).
 
     The columns are sorted in blocks of features on parallel threads
     (numpy's sort releases the GIL); NaN sorts last and is cut off.
@@ -100,6 +96,9 @@ class BinMapper:
     bin_thresholds_ : list of ndarray
         For feature ``j``, ``bin_thresholds_[j][b]`` is the largest value that
         falls in bin ``b`` (values ``x <= threshold`` go to bins ``<= b``).
+    bin_values_ : list of ndarray or None
+        For a feature with at most ``max_bins`` distinct values (and no
+        subsample), the value of each bin; None otherwise.
     n_bins_ : int
         Stride of the histograms: the largest number of non-missing bins over
         the features, plus one for the missing bin.
@@ -131,7 +130,11 @@ class BinMapper:
             rows = rng.choice(X.shape[0], self.subsample, replace=False)
             X = X[np.sort(rows)]
         columns = np.asarray(X, dtype=np.float64).T
-        self.bin_thresholds_ = _thresholds_of_columns(columns, self.max_bins)
+        found = _thresholds_of_columns(columns, self.max_bins)
+        self.bin_thresholds_ = [edges for edges, _ in found]
+        # A subsample may miss values: its distinct values do not bin the data.
+        exact = self.subsample is None or X.shape[0] <= self.subsample
+        self.bin_values_ = [values if exact else None for _, values in found]
         n_non_missing = max(t.size + 1 for t in self.bin_thresholds_)
         self.n_bins_ = n_non_missing + 1
         self.missing_bin_ = n_non_missing
@@ -149,6 +152,57 @@ class BinMapper:
         X = np.asarray(X)
         lookup = self.__dict__.get("_lookup") or BinLookup(self.bin_thresholds_)
         return lookup.transform(X, self.missing_bin_)
+
+    def split_point(self, feature, low, high):
+        """Bin and real threshold of a split whose left side ends at occupied
+        bin ``low`` and whose right side starts at occupied bin ``high``.
+
+        Every bin from ``low`` to ``high - 1`` splits the node's rows alike;
+        the choice decides where values in the empty bins between go
+        (out-of-bag rows, new data).  As in an exact decision tree, the cut is
+        the midpoint of the two neighbouring values when each bin holds one
+        value: the threshold is that midpoint and the bin the last one whose
+        value lies at or below it (so bins and values route the training
+        values alike).  Otherwise it is the edge nearest to the middle of the
+        gap.  ``high <= low + 1`` (no gap; -1: no occupied bin on the right)
+        keeps ``low`` and its upper edge.
+        """
+        values = self.bin_values_[feature] if high > low + 1 else None
+        if values is not None:
+            middle = values[low] / 2.0 + values[high] / 2.0
+            if middle >= values[high]:  # rounding: keep the left value
+                middle = values[low]
+            chosen = np.searchsorted(values, middle, side="right") - 1
+            return int(min(max(chosen, low), high - 1)), float(middle)
+        chosen = low
+        if high > low + 1:
+            edges = self.bin_thresholds_[feature][low:high]
+            chosen += int(np.argmin(np.abs(edges - (edges[0] + edges[-1]) / 2.0)))
+        return chosen, float(self.bin_upper_value(feature, chosen))
+
+    def snapped(self, feature, thresholds):
+        """The upper edges of the bins that hold ``thresholds`` of ``feature``
+        (each at or above a bin's value): the bin edges that route the training
+        values like the thresholds.  Thresholds of quantile bins are edges
+        already and are returned as they are.
+        """
+        values = self.bin_values_[feature]
+        if values is None:
+            return thresholds
+        bins = np.searchsorted(values, thresholds, side="right") - 1
+        edges = np.append(self.bin_thresholds_[feature], np.inf)
+        return edges[np.maximum(bins, 0)]
+
+    @classmethod
+    def from_edges(cls, edges):
+        """A fitted mapper with the given sorted bin edges (list per feature)."""
+        mapper = cls()
+        mapper.bin_thresholds_ = list(edges)
+        mapper.bin_values_ = [None] * len(edges)
+        mapper.missing_bin_ = max([0] + [e.size for e in edges]) + 1
+        mapper.n_bins_ = mapper.missing_bin_ + 1
+        mapper._lookup = BinLookup(mapper.bin_thresholds_)
+        return mapper
 
     def bin_upper_value(self, feature, bin_index):
         """Real-valued threshold of ``bin_index`` for ``feature`` (inf if last)."""

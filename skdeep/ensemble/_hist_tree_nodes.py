@@ -118,12 +118,10 @@ class NodeStore:
         right = left + 1
         self.count += 2 * k
         feature = np.array([s.feature for s in splits], dtype=np.intp)
-        bins = np.array([s.bin for s in splits], dtype=np.intp)
+        points = [bin_mapper.split_point(s.feature, s.bin, s.next_bin) for s in splits]
         self.feature[parents] = feature
-        self.bin_threshold[parents] = bins
-        self.threshold[parents] = [
-            bin_mapper.bin_upper_value(f, b) for f, b in zip(feature, bins)
-        ]
+        self.bin_threshold[parents] = [b for b, _ in points]
+        self.threshold[parents] = [t for _, t in points]
         self.missing_go_left[parents] = [s.missing_left for s in splits]
         self.improvement[parents] = [s.gain for s in splits]
         self.children_left[parents] = left
@@ -236,6 +234,33 @@ class HistTree:
             go_left = goes_left(
                 bins, missing_bin, self.missing_go_left[at], self.bin_threshold[at]
             )
+            node[rows] = np.where(
+                go_left, self.children_left[at], self.children_right[at]
+            )
+        return node
+
+    def apply_values(self, X):
+        """Leaf index of every row of raw ``X`` (n_rows, n_features).
+
+        Compares the values with the real thresholds, level by level (NaN
+        follows ``missing_go_left``): what the prediction bins reproduce, for
+        data that was binned with no knowledge of these trees.
+        """
+        node = np.zeros(X.shape[0], dtype=np.intp)
+        rows = np.arange(X.shape[0])
+        for _ in range(self.max_depth):
+            at = node[rows]
+            inner = self.children_left[at] != TREE_LEAF
+            rows, at = rows[inner], at[inner]
+            if rows.size == 0:
+                break
+            values = X[rows, self.feature[at]]
+            with np.errstate(invalid="ignore"):
+                go_left = np.where(
+                    np.isnan(values),
+                    self.missing_go_left[at],
+                    values <= self.threshold[at],
+                )
             node[rows] = np.where(
                 go_left, self.children_left[at], self.children_right[at]
             )

@@ -149,7 +149,16 @@ def sparse_best_splits(flat, g, h, uniform_h, node_shape, totals, params, mask_f
     )
     # Candidates ordered (node, feature, bin, direction), as in the dense search.
     best = _first_best_per_node(np.column_stack(gains).ravel(), np.repeat(node, 2))
-    return _chosen_splits(best, gains, lefts, stats[2][1], (feature, bins), totals[2])
+    layout = (feature, bins, group, n_bins - 1)
+    return _chosen_splits(best, gains, lefts, stats[2][1], layout, totals[2])
+
+
+def _next_cell_bin(entry, group, bins, missing_bin):
+    """Bin of the occupied cell after each ``entry`` in its (node, feature)
+    group, -1 when there is none or it is the missing bin."""
+    after = np.minimum(entry + 1, bins.size - 1)
+    same = (after > entry) & (group[after] == group[entry])
+    return np.where(same & (bins[after] != missing_bin), bins[after], -1)
 
 
 def _cell_layout(cells, node_shape):
@@ -172,9 +181,10 @@ def _cell_layout(cells, node_shape):
     return group, group_first, node, feature, bins, constant
 
 
-def _chosen_splits(best, gains, lefts, missing_counts, feature_bins, node_counts):
-    """The SplitResult of the candidates ``best`` (entry * 2 + direction)."""
-    feature, bins = feature_bins
+def _chosen_splits(best, gains, lefts, missing_counts, layout, node_counts):
+    """The SplitResult of the candidates ``best`` (entry * 2 + direction);
+    ``layout`` is (feature, bin, group of every cell, the missing bin)."""
+    feature, bins, group, missing_bin = layout
     entry, direction = best // 2, best % 2
     g_l, h_l, c_l = (
         np.where(direction == 1, lefts[1][i][entry], lefts[0][i][entry])
@@ -190,4 +200,5 @@ def _chosen_splits(best, gains, lefts, missing_counts, feature_bins, node_counts
         grad_left=g_l,
         hess_left=h_l,
         count_left=c_l,
+        next_bin=_next_cell_bin(entry, group, bins, missing_bin),
     )

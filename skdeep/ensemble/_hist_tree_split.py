@@ -20,6 +20,7 @@ class SplitRow:
     grad_left: float
     hess_left: float
     count_left: int
+    next_bin: int = -1
 
 
 @dataclass
@@ -27,6 +28,9 @@ class SplitResult:
     """Best split of ``k`` nodes; every field has shape (k,).
 
     ``gain`` is ``-inf`` for nodes without any admissible split.
+    ``next_bin`` is the node's first occupied non-missing bin after ``bin``
+    (-1 if none): any bin from ``bin`` to ``next_bin - 1`` splits the node's
+    rows alike, and :meth:`BinMapper.split_bin` picks the threshold among them.
     """
 
     gain: np.ndarray
@@ -36,6 +40,7 @@ class SplitResult:
     grad_left: np.ndarray
     hess_left: np.ndarray
     count_left: np.ndarray
+    next_bin: np.ndarray
 
     def row(self, i):
         return SplitRow(
@@ -46,6 +51,7 @@ class SplitResult:
             float(self.grad_left[i]),
             float(self.hess_left[i]),
             int(round(self.count_left[i])),
+            int(self.next_bin[i]),
         )
 
 
@@ -147,4 +153,12 @@ def best_splits(grad, hess, counts, *, totals, params, feature_mask=None):
         grad_left=g_left[pick],
         hess_left=h_left[pick],
         count_left=c_left[pick],
+        next_bin=_next_occupied(counts[nodes, feature, :-1], bin_index),
     )
+
+
+def _next_occupied(counts, after):
+    """First bin after ``after[i]`` with a row in ``counts[i]`` (-1 if none)."""
+    later = (counts > 0.5) & (np.arange(counts.shape[1]) > after[:, None])
+    first = np.argmax(later, axis=1)
+    return np.where(later[np.arange(first.size), first], first, -1)

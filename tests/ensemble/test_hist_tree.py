@@ -203,8 +203,13 @@ def test_sparse_search_equals_dense_search(seed, uniform, missing):
         params,
         lambda constant: None,
     )
-    for field in ("feature", "bin", "missing_left", "count_left"):
+    for field in ("feature", "bin", "missing_left", "count_left", "next_bin"):
         np.testing.assert_array_equal(getattr(sparse, field), getattr(dense, field))
+    # The node's next occupied bin, not merely the next bin.
+    occupied = hist[np.arange(3), 2, dense.feature, :-1] > 0
+    for i, (low, high) in enumerate(zip(dense.bin, dense.next_bin)):
+        later = np.flatnonzero(occupied[i, low + 1 :])
+        assert high == (low + 1 + later[0] if later.size else -1)
     for field in ("gain", "grad_left", "hess_left"):
         np.testing.assert_allclose(getattr(sparse, field), getattr(dense, field))
 
