@@ -33,6 +33,8 @@ at the end of every window instead of after every sample; see
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -85,7 +87,7 @@ class WindowSizer:
         Counts decay over about 50000 samples; half a mistake is added as a
         prior so that a few quiet windows do not make the rate zero.
         """
-        keep = np.exp(-n_samples / 50000.0)
+        keep = math.exp(-n_samples / 50000.0)
         self.mistakes_seen = keep * getattr(self, "mistakes_seen", 0.0) + n_mistakes
         self.samples_seen = keep * getattr(self, "samples_seen", 0.0) + n_samples
         self.mistake_rate = (self.mistakes_seen + 0.5) / (self.samples_seen + 1.0)
@@ -171,6 +173,8 @@ def perceptron_epoch(
     if not sp.issparse(X):
         buffer = np.empty((min(sizer.max_length, order.shape[0]), X.shape[1]), X.dtype)
     start, n_visits = 0, order.shape[0]
+    # The targets in visiting order, gathered once: windows take slices.
+    visit_targets = (y_sign[:, order], signed_step[:, order])
     quiet = QuietStretch.maybe(X, coef, sizer, l1, n_visits)
     while start < n_visits:
         if quiet is not None:
@@ -183,20 +187,19 @@ def perceptron_epoch(
             quiet = None
             if start == n_visits:
                 break
-        idx = order[start : start + sizer.length]
-        window = Window(X, idx, buffer)
+        stop = start + sizer.length
+        window = Window(X, order[start:stop], buffer)
         updates, n_rounds = _window_pass(
             window,
-            idx,
             (coef, intercept),
-            (y_sign, signed_step),
+            tuple(target[:, start:stop] for target in visit_targets),
             (loss, objective),
             pass_args,
         )
         if l1 is not None:
             l1.apply(coef, window.length)
         sizer.update(n_rounds, window.length)
-        sizer.record_mistakes(np.count_nonzero(updates, axis=1).max(), window.length)
+        sizer.record_mistakes((updates != 0).sum(axis=1).max(), window.length)
         start += window.length
         quiet = QuietStretch.maybe(X, coef, sizer, l1, n_visits - start)
     return loss, objective
@@ -223,11 +226,11 @@ def _pass_args(sizer, shrink, intercept_step, penalty, dtype, exact_intercept):
     return profiles, powers, shrink, intercept_step, penalty, exact_intercept
 
 
-def _window_pass(window, idx, weights, targets, totals, pass_args):
+def _window_pass(window, weights, targets, totals, pass_args):
     """Visit one window: add its loss/objective to ``totals``, move the weights.
 
     ``weights`` is ``(coef, intercept)`` (updated in place), ``targets`` is
-    ``(y_sign, signed_step)`` over all samples, ``totals`` is ``(loss,
+    ``(y_sign, signed_step)`` of the window's samples, ``totals`` is ``(loss,
     objective)`` (accumulated in place) and ``pass_args`` is ``(profiles,
     powers, shrink, intercept_step, penalty)``, fixed for the epoch.  Returns
     the window's ``updates`` and its number of fixed-point rounds.
@@ -238,16 +241,16 @@ def _window_pass(window, idx, weights, targets, totals, pass_args):
     profiles, powers, shrink, intercept_step, penalty, exact_intercept = pass_args
     path = None
     if exact_intercept:
-        path = InterceptPath(intercept, signed_step[:, idx] * intercept_step)
+        path = InterceptPath(intercept, signed_step * intercept_step)
     decisions = _start_decisions(window, coef, intercept, powers, path is None)
     # Several problems make most positions mistakes somewhere: one Gram
     # product per short window beats gathering rows every round.
     eager = coef.shape[0] > 1 and window.length <= 256
     influence = Influence(window.X, profiles, eager)
     updates, visited, n_rounds = solve_window(
-        y_sign[:, idx], signed_step[:, idx], decisions, influence, path
+        y_sign, signed_step, decisions, influence, path
     )
-    window_loss = np.maximum(-y_sign[:, idx] * visited, 0.0).sum(axis=1)
+    window_loss = np.maximum(-y_sign * visited, 0.0).sum(axis=1)
     loss += window_loss
     objective += window_loss
     if penalty is not None:
@@ -284,6 +287,11 @@ def _apply_updates(X_window, updates, coef, intercept, intercept_step, powers):
         # The update at j is shrunk by the (length - 1 - j) later samples.
         updates = updates * powers[length - 1 :: -1]
         coef *= powers[length]
+    if updates.shape[0] > 1 and length <= 256 and not sp.issparse(X_window):
+        # Several problems on a short window make mistakes almost everywhere:
+        # gathering the mistaken rows would cost more than it saves.
+        coef += updates @ X_window
+        return
     touched = np.flatnonzero(updates.any(axis=0))
     if touched.size:
         # Only the mistaken samples contribute: skip the others' rows.
