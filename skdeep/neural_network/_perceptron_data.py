@@ -66,25 +66,33 @@ def _wide(X, n_rows):
 class SparseGram:
     """Rows of the Gram matrix ``X @ X.T`` of a window's CSR rows ``X``, dense.
 
-    Few or narrow rows go through a dense copy (one cheap sparse-times-dense
-    call); many wide rows through a sparse product with ``X.T`` (converted
-    to CSR once per window), whose cost follows the non-zeros.
+    Through the window's columns (an inverted index, built once per
+    window): row ``j`` only involves the samples that share a feature with
+    sample ``j``, so each of its entries is multiplied by the column of its
+    feature and one ``bincount`` sums the products.  The cost follows those
+    products, not the window's non-zeros times the rows asked (scipy's
+    sparse-times-dense product, 3-4x slower on 2000 features), no dense
+    copy of a row is made (``n_features`` wide), and pairs without a shared
+    feature stay exactly zero.
     """
 
     def __init__(self, X):
         self.X = X
-        self._transposed = None
+        self._columns = None
 
     def rows(self, positions):
         """``X[positions] @ X.T``, shape ``(len(positions), n_rows)``."""
-        X = self.X
-        if not _wide(X, positions.shape[0]):
-            return (X @ dense_rows(X, positions, transposed=True)).T
-        if self._transposed is None:
-            self._transposed = X.T.tocsr()
-        # Positions are distinct: as many as rows means all, in order.
-        left = X if positions.shape[0] == X.shape[0] else X[positions]
-        return (left @ self._transposed).toarray()
+        X, n_rows = self.X, self.X.shape[0]
+        if self._columns is None:
+            self._columns = X.tocsc()
+        columns = self._columns
+        entries, owner = gather_segments(X.indptr, positions)
+        hits, entry_of = gather_segments(columns.indptr, X.indices[entries])
+        weights = columns.data[hits] * X.data[entries][entry_of]
+        cells = owner[entry_of] * n_rows + columns.indices[hits]
+        size = positions.shape[0] * n_rows
+        gram = np.bincount(cells, weights=weights, minlength=size)
+        return gram.reshape(positions.shape[0], n_rows).astype(X.dtype, copy=False)
 
 
 def rows_combination(X, positions, weights):

@@ -49,17 +49,21 @@ def test_window_products_equal_their_dense_values(n_features, n_positions):
     )
 
 
-def test_the_sparse_route_is_taken_for_wide_windows(monkeypatch):
+def test_wide_windows_make_no_dense_row_copies(monkeypatch):
     X = _wide_csr(64, 30000, 10)
     calls = []
     original = data.dense_rows
     monkeypatch.setattr(
         data, "dense_rows", lambda *a, **k: calls.append(1) or original(*a, **k)
     )
-    SparseGram(X).rows(np.arange(64))
+    gram = SparseGram(X)
+    for positions in (np.arange(64), np.array([5, 0, 63])):
+        np.testing.assert_allclose(
+            gram.rows(positions), (X[positions] @ X.T).toarray(), rtol=1e-12
+        )
     rows_combination(X, np.arange(64), np.ones((2, 64)))
     assert not calls  # no (64 x 30000) dense copy
-    SparseGram(X).rows(np.arange(2))
+    rows_combination(X, np.arange(2), np.ones((2, 2)))
     assert calls
 
 
