@@ -125,16 +125,16 @@ class BinMapper:
                 f"max_bins must be in [2, {MAX_BINS}], got {self.max_bins}."
             )
         X = np.asarray(X)
-        if self.subsample is not None and X.shape[0] > self.subsample:
+        # A subsample may miss values: its distinct values do not bin the data.
+        sampled = self.subsample is not None and X.shape[0] > self.subsample
+        if sampled:
             rng = check_random_state(self.random_state)
             rows = rng.choice(X.shape[0], self.subsample, replace=False)
             X = X[np.sort(rows)]
         columns = np.asarray(X, dtype=np.float64).T
         found = _thresholds_of_columns(columns, self.max_bins)
         self.bin_thresholds_ = [edges for edges, _ in found]
-        # A subsample may miss values: its distinct values do not bin the data.
-        exact = self.subsample is None or X.shape[0] <= self.subsample
-        self.bin_values_ = [values if exact else None for _, values in found]
+        self.bin_values_ = [None if sampled else values for _, values in found]
         n_non_missing = max(t.size + 1 for t in self.bin_thresholds_)
         self.n_bins_ = n_non_missing + 1
         self.missing_bin_ = n_non_missing

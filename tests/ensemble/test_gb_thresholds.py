@@ -68,6 +68,13 @@ def test_split_point_cuts_between_the_neighbouring_values():
     assert quantiles.bin_values_[0] is None
     edges = quantiles.bin_thresholds_[0]
     assert quantiles.split_point(0, 0, 3) == (1, edges[1])
+    # A subsample may miss values: its bins are not known to hold one value.
+    sampled = BinMapper(subsample=50).fit(np.arange(100.0)[:, None] % 40)
+    assert sampled.bin_values_[0] is None
+    assert (
+        BinMapper(subsample=100).fit(np.arange(100.0)[:, None] % 40).bin_values_[0].size
+        == 40
+    )
     assert quantiles.split_point(0, 0, 4)[0] in (1, 2)  # a tie: 49.5 is between
 
 
