@@ -219,25 +219,15 @@ class HistTree:
 
     def _apply_by_levels(self, binned, missing_bin):
         """:meth:`apply_binned` by explicit comparisons, level by level."""
-        n_rows, n_features = binned.shape
-        node = np.zeros(n_rows, dtype=np.intp)
+        n_features = binned.shape[1]
         flat = binned.ravel()
-        rows = np.arange(n_rows)
-        for _ in range(self.max_depth):
-            at = node[rows]
-            inner = self.children_left[at] != TREE_LEAF
-            if not inner.all():
-                rows, at = rows[inner], at[inner]
-            if rows.size == 0:
-                break
+
+        def go_left(rows, at):
             bins = flat[rows * n_features + self.feature[at]]
-            go_left = goes_left(
-                bins, missing_bin, self.missing_go_left[at], self.bin_threshold[at]
-            )
-            node[rows] = np.where(
-                go_left, self.children_left[at], self.children_right[at]
-            )
-        return node
+            mgl, threshold = self.missing_go_left[at], self.bin_threshold[at]
+            return goes_left(bins, missing_bin, mgl, threshold)
+
+        return self._walk_levels(binned.shape[0], go_left)
 
     def apply_values(self, X):
         """Leaf index of every row of raw ``X`` (n_rows, n_features).
@@ -246,23 +236,29 @@ class HistTree:
         follows ``missing_go_left``): what the prediction bins reproduce, for
         data that was binned with no knowledge of these trees.
         """
-        node = np.zeros(X.shape[0], dtype=np.intp)
-        rows = np.arange(X.shape[0])
+
+        def go_left(rows, at):
+            values = X[rows, self.feature[at]]
+            with np.errstate(invalid="ignore"):
+                below = values <= self.threshold[at]
+            return np.where(np.isnan(values), self.missing_go_left[at], below)
+
+        return self._walk_levels(X.shape[0], go_left)
+
+    def _walk_levels(self, n_rows, go_left):
+        """Move every row down one level per pass; ``go_left(rows, nodes)``
+        tells the rows at inner ``nodes`` their direction."""
+        node = np.zeros(n_rows, dtype=np.intp)
+        rows = np.arange(n_rows)
         for _ in range(self.max_depth):
             at = node[rows]
             inner = self.children_left[at] != TREE_LEAF
-            rows, at = rows[inner], at[inner]
+            if not inner.all():
+                rows, at = rows[inner], at[inner]
             if rows.size == 0:
                 break
-            values = X[rows, self.feature[at]]
-            with np.errstate(invalid="ignore"):
-                go_left = np.where(
-                    np.isnan(values),
-                    self.missing_go_left[at],
-                    values <= self.threshold[at],
-                )
             node[rows] = np.where(
-                go_left, self.children_left[at], self.children_right[at]
+                go_left(rows, at), self.children_left[at], self.children_right[at]
             )
         return node
 

@@ -169,9 +169,7 @@ def perceptron_epoch(
         sizer, shrink, intercept_step, penalty, coef.dtype, exact_intercept
     )
     loss, objective = np.zeros(coef.shape[0]), np.zeros(coef.shape[0])
-    buffer = None
-    if not sp.issparse(X):
-        buffer = np.empty((min(sizer.max_length, order.shape[0]), X.shape[1]), X.dtype)
+    buffer = _window_buffer(X, sizer.max_length, order.shape[0])
     start, n_visits = 0, order.shape[0]
     # The targets in visiting order, gathered once: windows take slices.
     visit_targets = (y_sign[:, order], signed_step[:, order])
@@ -203,6 +201,13 @@ def perceptron_epoch(
         start += window.length
         quiet = QuietStretch.maybe(X, coef, sizer, l1, n_visits - start)
     return loss, objective
+
+
+def _window_buffer(X, max_length, n_visits):
+    """The reused buffer of the dense windows' rows (None for sparse ``X``)."""
+    if sp.issparse(X):
+        return None
+    return np.empty((min(max_length, n_visits), X.shape[1]), X.dtype)
 
 
 def _needs_intercept_path(signed_step, intercept_step):
