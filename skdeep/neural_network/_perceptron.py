@@ -89,10 +89,10 @@ class Perceptron(LinearClassifierOutputMixin, ClassifierMixin, BaseEstimator):
         epochs in a row (with ``early_stopping``: the validation accuracy has
         not improved by ``tol``).  ``None`` always runs ``max_iter`` epochs.
     shuffle : bool, default=True
-        Shuffle the training samples before every epoch.  With two classes
-        the order is scikit-learn's own for the same ``random_state``, so
-        the fitted model is scikit-learn's; one-vs-all problems share one
-        shuffled order of skdeep's.
+        Shuffle the training samples before every epoch, in scikit-learn's
+        own order for the same ``random_state``: with two classes the fitted
+        model is scikit-learn's.  One-vs-all problems share the order
+        scikit-learn gives the first of them (per ``n_jobs`` group).
     verbose : int, default=0
         Print a progress report per epoch when positive.
     eta0 : float, default=1.0
@@ -380,8 +380,8 @@ class Perceptron(LinearClassifierOutputMixin, ClassifierMixin, BaseEstimator):
     def _train(self, X, problems, coef, intercept, max_iter, rng):
         """Train ``coef``/``intercept`` in place; return the epochs run."""
         settings = training_settings(self, max_iter, sparse_input=sp.issparse(X))
-        sklearn_order = self.batch_size == 1 and coef.shape[0] == 1 and self.shuffle
-        generator = epoch_shuffler(rng, X.shape[0], sklearn_order)
+        sklearn_order = self.batch_size == 1 and self.shuffle
+        generator = epoch_shuffler(rng, X.shape[0], sklearn_order, coef.shape[0])
         if self.batch_size > 1:
             from ._perceptron_minibatch import train_minibatch
 

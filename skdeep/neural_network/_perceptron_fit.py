@@ -15,6 +15,7 @@ from joblib import Parallel, delayed, effective_n_jobs
 
 from ._perceptron_data import default_max_length
 from ._perceptron_kernel import WindowSizer, perceptron_epoch
+from ._perceptron_order import group_shufflers
 from ._perceptron_penalty import L1Truncation
 
 __all__ = ["ProblemSet", "train_problems"]
@@ -189,8 +190,8 @@ def train_problems(X, problems, coef, intercept, settings, rng, n_jobs=None):
     settings : dict
         ``max_iter``, ``tol``, ``n_iter_no_change``, ``shuffle``, ``shrink``,
         ``l1_step``, ``intercept_step``, ``verbose``.
-    rng : numpy.random.Generator
-        Shuffling randomness.
+    rng : SklearnShuffle, OneVsAllShuffles or numpy.random.Generator
+        Shuffles the epochs (see :func:`epoch_shuffler`).
     n_jobs : int or None
         Groups of problems trained in parallel threads (joblib).
 
@@ -203,9 +204,8 @@ def train_problems(X, problems, coef, intercept, settings, rng, n_jobs=None):
     if n_groups <= 1:
         return _train_sequential(X, problems, coef, intercept, settings, rng)
     groups = np.array_split(np.arange(coef.shape[0]), n_groups)
-    seeds = rng.integers(np.iinfo(np.int32).max, size=n_groups)
 
-    def run(rows, seed):
+    def run(rows, shuffler):
         sub_coef, sub_intercept = coef[rows], intercept[rows]
         n_iter = _train_sequential(
             X,
@@ -213,12 +213,13 @@ def train_problems(X, problems, coef, intercept, settings, rng, n_jobs=None):
             sub_coef,
             sub_intercept,
             settings,
-            np.random.default_rng(seed),
+            shuffler,
         )
         return rows, sub_coef, sub_intercept, n_iter
 
     results = Parallel(n_jobs=n_groups, prefer="threads")(
-        delayed(run)(rows, seed) for rows, seed in zip(groups, seeds)
+        delayed(run)(rows, shuffler)
+        for rows, shuffler in zip(groups, group_shufflers(rng, groups))
     )
     n_iter = np.zeros(coef.shape[0], dtype=int)
     for rows, sub_coef, sub_intercept, group_iter in results:

@@ -25,15 +25,18 @@ import functools
 import numpy as np
 
 __all__ = [
+    "OneVsAllShuffles",
     "SklearnShuffle",
     "epoch_shuffler",
     "fisher_yates_permutation",
+    "group_shufflers",
     "xorshift_outputs",
 ]
 
 _MASK32 = 0xFFFFFFFF
 _RAND_R_MAX = 0x7FFFFFFF  # outputs are reduced modulo RAND_R_MAX + 1
 _DEFAULT_SEED = 1  # a zero seed is replaced by this
+_INT32_MAX = np.iinfo(np.int32).max
 
 
 def _step(state):
@@ -172,7 +175,43 @@ class SklearnShuffle:
         return self.order[keep[self.order]]
 
 
-def epoch_shuffler(rng, n_samples, sklearn_order):
+class OneVsAllShuffles:
+    """scikit-learn's epoch orders for one-vs-all problems trained together.
+
+    scikit-learn draws one seed per one-vs-all problem and shuffles each
+    problem with its own generator.  The exact kernel advances the problems
+    of a group through one shared order (that is what lets them share the
+    windows), so a group follows the order scikit-learn gives its *first*
+    problem: that problem fits scikit-learn's model exactly, and with
+    ``n_jobs`` equal to the number of classes every problem does.
+
+    Parameters
+    ----------
+    n_samples : int
+        Samples in the data set (validation samples included).
+    seeds : ndarray of shape (n_problems,)
+        scikit-learn's per-problem seeds.
+    """
+
+    def __init__(self, n_samples, seeds):
+        self.n_samples = n_samples
+        self.seeds = seeds
+        self._shared = None
+
+    def problem(self, index):
+        """scikit-learn's shuffle of problem ``index`` (a fresh one)."""
+        problem_rng = np.random.RandomState(self.seeds[index])
+        problem_rng.randint(1, _INT32_MAX)  # seeds its data set, unused here
+        return SklearnShuffle(self.n_samples, problem_rng.randint(_INT32_MAX))
+
+    def permutation(self, train_idx):
+        """The next epoch's order: the first problem's."""
+        if self._shared is None:
+            self._shared = self.problem(0)
+        return self._shared.permutation(train_idx)
+
+
+def epoch_shuffler(rng, n_samples, sklearn_order, n_problems=1):
     """What shuffles the epochs: scikit-learn's order or a numpy Generator.
 
     Parameters
@@ -182,17 +221,43 @@ def epoch_shuffler(rng, n_samples, sklearn_order):
     n_samples : int
         Samples in the data set.
     sklearn_order : bool
-        One binary problem visited sample by sample: draw scikit-learn's two
-        seeds (the first seeds its data set, unused here) and follow its
-        orders, hence its very updates.  Otherwise one seed for a Generator.
+        Samples visited one by one: draw scikit-learn's seeds and follow its
+        orders.  A binary problem then goes through scikit-learn's very
+        updates; one-vs-all problems share the order of their first problem
+        (:class:`OneVsAllShuffles`).  Otherwise one seed for a Generator.
+    n_problems : int, default=1
+        Number of one-vs-all problems (1 for a binary problem).
 
     Returns
     -------
-    SklearnShuffle or numpy.random.Generator
+    SklearnShuffle, OneVsAllShuffles or numpy.random.Generator
         Either way, ``.permutation(train_idx)`` gives an epoch's order.
     """
-    int32_max = np.iinfo(np.int32).max
-    if sklearn_order:
-        rng.randint(1, int32_max)
-        return SklearnShuffle(n_samples, rng.randint(int32_max))
-    return np.random.default_rng(rng.randint(int32_max))
+    if not sklearn_order:
+        return np.random.default_rng(rng.randint(_INT32_MAX))
+    if n_problems > 1:
+        return OneVsAllShuffles(n_samples, rng.randint(_INT32_MAX, size=n_problems))
+    rng.randint(1, _INT32_MAX)  # seeds scikit-learn's data set, unused here
+    return SklearnShuffle(n_samples, rng.randint(_INT32_MAX))
+
+
+def group_shufflers(shuffler, groups):
+    """One shuffler per group of problems trained in its own thread.
+
+    Parameters
+    ----------
+    shuffler : OneVsAllShuffles or numpy.random.Generator
+        The estimator's shuffler (see :func:`epoch_shuffler`).
+    groups : list of ndarray
+        The problems of each group.
+
+    Returns
+    -------
+    list
+        scikit-learn's order of each group's first problem, or independent
+        Generators seeded from ``shuffler``.
+    """
+    if isinstance(shuffler, OneVsAllShuffles):
+        return [shuffler.problem(rows[0]) for rows in groups]
+    seeds = shuffler.integers(_INT32_MAX, size=len(groups))
+    return [np.random.default_rng(seed) for seed in seeds]

@@ -1,4 +1,4 @@
-"""scikit-learn's epoch orders for binary problems: generator, shuffle, parity."""
+"""scikit-learn's epoch orders: generator, shuffle, binary and one-vs-all parity."""
 
 import numpy as np
 import pytest
@@ -108,6 +108,26 @@ def test_binary_fit_equals_sklearn_with_shuffling(params):
         np.testing.assert_allclose(ours.intercept_, theirs.intercept_, atol=1e-10)
         # The intercept is a running sum of the same floats in the same order.
         np.testing.assert_array_equal(ours.intercept_, theirs.intercept_)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"random_state": 3}, {"penalty": "l2", "alpha": 1e-3},
+     {"early_stopping": True}, {"class_weight": "balanced"}],
+)  # fmt: skip
+def test_one_vs_all_problems_follow_sklearn_orders(params):
+    """Shared windows follow the first problem's scikit-learn order; one
+    problem per ``n_jobs`` group gives every problem its own, as sklearn."""
+    X, y = make_classification(600, 8, n_informative=5, n_classes=4, random_state=0)
+    theirs = SkPerceptron(**params).fit(X, y)
+    shared = Perceptron(**params).fit(X, y)
+    np.testing.assert_allclose(shared.coef_[0], theirs.coef_[0], rtol=1e-10)
+    assert shared.intercept_[0] == theirs.intercept_[0]
+    split = Perceptron(n_jobs=4, **params).fit(X, y)
+    np.testing.assert_allclose(split.coef_, theirs.coef_, rtol=1e-10, atol=1e-12)
+    np.testing.assert_array_equal(split.intercept_, theirs.intercept_)
+    assert split.n_iter_ == theirs.n_iter_
+    assert split.t_ == theirs.t_
 
 
 def test_incremental_and_weighted_binary_fits_equal_sklearn():
