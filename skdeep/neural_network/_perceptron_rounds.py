@@ -6,7 +6,7 @@ later position k), these functions find which samples the sequential
 perceptron rule would update, with a few matrix products instead of a pass
 per sample.  See :func:`solve_window` for why the answer is exact.  A single
 problem on dense rows is scanned mistake by mistake instead
-(:func:`_sequential_scan`): with no other problem to share the rounds, a few
+(:mod:`._perceptron_scan`): with no other problem to share the rounds, a few
 vector operations per mistake cost less than a round.
 """
 
@@ -15,23 +15,14 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from ._perceptron_scan import single_scan
+
 __all__ = ["InterceptPath", "solve_window"]
 
 
 # Jacobi rounds tried on a short window of a single problem before the
 # guarded scan takes over.
 _JACOBI_BUDGET = 6
-# Steps of the sequential scan worth one fixed-point round, as reported to
-# the window sizer (a scan step is a handful of small vector operations).
-_SCAN_STEPS_PER_ROUND = 4
-# ... and of the margin scan, whose steps do not grow with the window (longer
-# windows spread its one product over more mistakes).
-_MARGIN_STEPS_PER_ROUND = 12
-# After this many mistakes in a window, the scan may form the update rows of
-# the rest at once (when more than _DENSE_MIN_REST samples remain and the
-# product pays for itself, see _margin_scan_pays).
-_DENSE_AFTER = 8
-_DENSE_MIN_REST = 32
 
 
 class InterceptPath:
@@ -114,7 +105,7 @@ def solve_window(y, steps, decisions, influence, path=None):
         return _jacobi_rounds_dense(y, steps, decisions, full, path)
     single = decisions.shape[0] == 1
     if single and not sp.issparse(influence.X):
-        return _sequential_scan(y, steps, decisions, influence, path)
+        return single_scan(y, steps, decisions, influence, path)
     mistakes = np.zeros(decisions.shape, dtype=bool)
     current = decisions.copy()
     # Long windows of a single problem mean rare mistakes (late epochs,
@@ -159,116 +150,6 @@ def _rebuilt(start, mistakes, steps, influence):
             positions
         )
     return current
-
-
-def _sequential_scan(y, steps, decisions, influence, path=None):
-    """:func:`solve_window` for one problem on dense rows: mistake by mistake.
-
-    The first sample whose current decision is wrong is the next mistake
-    (everything before it is settled); its update moves every later
-    decision by one influence row, ``X[k+1:] @ x_k`` scaled by the L2
-    shrinkage and shifted by the intercept step, and the search resumes
-    after it.  Exact by construction, and a few vector operations per
-    mistake: cheaper than fixed-point rounds for a single problem, whose
-    mistakes cannot share rounds with other problems.
-    """
-    X, profiles = influence.X, influence.profiles
-    y, steps = y[0], steps[0]
-    current = decisions[0].copy()
-    length = current.shape[0]
-    mistaken = np.zeros(length, dtype=bool)
-    # profiles.decay[later + m] is shrink ** m.
-    later = profiles.max_length + 1
-    start = n_mistakes = n_dense = 0
-    # With a path, the running intercept (added in visiting order).
-    bias = None if path is None else path.sums[0, 0]
-    while start < length:
-        seen = current[start:] if bias is None else current[start:] + bias
-        wrong = y[start:] * seen <= 0
-        first = int(wrong.argmax())
-        if not wrong[first]:
-            break
-        k = start + first
-        mistaken[k] = True
-        n_mistakes += 1
-        if bias is not None:
-            bias = bias + path.units[0, k]
-        elif n_mistakes == _DENSE_AFTER and _margin_scan_pays(X, profiles, k):
-            # Dense mistakes: finish the window on all its remaining update rows.
-            n_dense = _margin_scan(y, steps, current, mistaken, X, profiles, k)
-            break
-        if k + 1 < length:
-            row = X[k + 1 :] @ X[k]
-            if profiles.shrink != 1.0:
-                row *= profiles.decay[later : later + length - k - 1]
-            if profiles.intercept_step:
-                row += profiles.intercept_step
-            row *= steps[k]
-            current[k + 1 :] += row
-        start = k + 1
-    n_rounds = (
-        1 + n_mistakes // _SCAN_STEPS_PER_ROUND + n_dense // _MARGIN_STEPS_PER_ROUND
-    )
-    seen = _seen(current[None], mistaken[None], path)
-    return (mistaken * steps)[None], seen, n_rounds
-
-
-def _margin_scan_pays(X, profiles, k):
-    """Whether :func:`_margin_scan` should finish a window from position ``k``.
-
-    It pays when the mistakes expected in the rest of the window (at the
-    window's rate so far, damped by ``_DENSE_MIN_REST`` samples without a
-    mistake: the first samples after weights near zero are all mistakes)
-    save more than the product costs.  Rough costs,
-    measured on a two-core machine: a row formed alone costs about 2 us of
-    vector operations, plus its matrix-vector product, more than a slice
-    addition; the product of the rest with itself about 0.04 ns per
-    multiply-add plus 10 us.  L2 shrinkage would need a factor per pair.
-    """
-    rest, n_features = X.shape[0] - k, X.shape[1]
-    if profiles.shrink != 1.0 or rest <= _DENSE_MIN_REST:
-        return False
-    expected = _DENSE_AFTER / (k + 1 + _DENSE_MIN_REST) * rest
-    saved = expected * (2.0 + 5e-5 * rest * n_features)
-    spent = 4e-5 * rest * rest * (n_features + 1) + 10.0
-    return saved > spent
-
-
-def _margin_scan(y, steps, current, mistaken, X, profiles, k):
-    """:func:`_sequential_scan` from the mistake at ``k`` on, with every
-    update row of the rest of the window formed by one matrix product.
-
-    A window that already holds ``_DENSE_AFTER`` mistakes likely holds many
-    more.  The update of a mistake at ``j`` moves the margin ``y_i D_i`` of a
-    later sample ``i`` by ``steps_j y_i (x_j . x_i + b)``: the product of
-    ``steps * [X, b]`` with ``y * [X, 1]`` gives all of them, so a
-    mistake then costs a search and one slice addition, against a product
-    and four vector operations when rows are formed one by one.  (Signs are
-    +-1, so margins are the decisions times ``y`` exactly.)  ``current`` and
-    ``mistaken`` are updated in place; returns the number of further mistakes.
-    """
-    left = right = X[k:]
-    if profiles.intercept_step:
-        column = np.ones((left.shape[0], 1), dtype=left.dtype)
-        left = np.hstack([left, profiles.intercept_step * column])
-        right = np.hstack([right, column])
-    signs = y[k:]
-    updates = (steps[k:, None] * left) @ (signs[:, None] * right).T
-    margins = signs * current[k:]
-    margins[1:] += updates[0, 1:]
-    position, n_mistakes, length = 1, 0, signs.shape[0]
-    while position < length:
-        wrong = margins[position:] <= 0
-        first = int(wrong.argmax())
-        if not wrong[first]:
-            break
-        position += first
-        mistaken[k + position] = True
-        n_mistakes += 1
-        margins[position + 1 :] += updates[position, position + 1 :]
-        position += 1
-    current[k:] = margins * signs
-    return n_mistakes
 
 
 def _jacobi_rounds_dense(y, steps, decisions, influence, path=None):

@@ -1,5 +1,7 @@
 """scikit-learn's epoch orders: generator, shuffle, binary and one-vs-all parity."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -180,16 +182,44 @@ def test_the_path_is_used_only_when_intercept_sums_can_round(
     assert _needs_intercept_path(signed, intercept_step) is expected
 
 
-def test_margin_scan_finishes_dense_windows_with_the_same_mistakes(monkeypatch):
-    from skdeep.neural_network import _perceptron_rounds as rounds
+def _row_scan_instead(y, steps, decisions, X, intercept_step):
+    """``_margin_scan``'s answer computed by the row-forming scan."""
+    from skdeep.neural_network import _perceptron_scan as scan
+    from skdeep.neural_network._perceptron_influence import Profiles
+
+    profiles = Profiles(X.shape[0], 1.0, intercept_step, X.dtype)
+    influence = SimpleNamespace(X=X, profiles=profiles)
+    return scan._row_scan(y, steps, decisions, influence, None)
+
+
+@pytest.mark.parametrize("intercept_step", [1.0, 0.0, 3.0])
+def test_margin_scan_finds_the_mistakes_of_the_row_scan(intercept_step):
+    from skdeep.neural_network import _perceptron_scan as scan
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 7))
+    y = np.where(rng.random(300) < 0.5, -1.0, 1.0)
+    steps = y * rng.choice([1.0, 2.0], size=300)
+    decisions = rng.normal(size=300)  # about half of the samples start wrong
+    mistaken, seen = scan._margin_scan(y, steps, decisions, X, intercept_step)
+    expected, expected_seen = _row_scan_instead(y, steps, decisions, X, intercept_step)
+    assert 30 < mistaken.sum() < 250
+    np.testing.assert_array_equal(mistaken, expected)
+    np.testing.assert_allclose(seen, expected_seen, rtol=1e-12, atol=1e-12)
+
+
+def test_margin_scan_fits_the_model_of_the_row_scan(monkeypatch):
+    from skdeep.neural_network import _perceptron_scan as scan
 
     X, y = make_classification(1500, 8, n_informative=3, flip_y=0.2, random_state=4)
     calls = []
-    scan = rounds._margin_scan
-    monkeypatch.setattr(rounds, "_margin_scan", lambda *a: calls.append(1) or scan(*a))
+    margin_scan = scan._margin_scan
+    monkeypatch.setattr(
+        scan, "_margin_scan", lambda *a: calls.append(1) or margin_scan(*a)
+    )
     fitted = Perceptron(max_iter=5, tol=None, class_weight={0: 2.0, 1: 1.0}).fit(X, y)
     assert len(calls) > 20
-    monkeypatch.setattr(rounds, "_DENSE_AFTER", 10**9)  # rows one by one
+    monkeypatch.setattr(scan, "_margin_scan", _row_scan_instead)
     reference = Perceptron(max_iter=5, tol=None, class_weight={0: 2.0, 1: 1.0})
     reference.fit(X, y)
     np.testing.assert_allclose(fitted.coef_, reference.coef_, rtol=1e-12)
