@@ -182,14 +182,14 @@ def test_the_path_is_used_only_when_intercept_sums_can_round(
     assert _needs_intercept_path(signed, intercept_step) is expected
 
 
-def _row_scan_instead(y, steps, decisions, X, intercept_step):
-    """``_margin_scan``'s answer computed by the row-forming scan."""
+def _row_scan_instead(y, steps, current, mistaken, X, intercept_step):
+    """``_margin_scan``'s work done by the row-forming scan."""
     from skdeep.neural_network import _perceptron_scan as scan
     from skdeep.neural_network._perceptron_influence import Profiles
 
     profiles = Profiles(X.shape[0], 1.0, intercept_step, X.dtype)
     influence = SimpleNamespace(X=X, profiles=profiles)
-    return scan._row_scan(y, steps, decisions, influence, None)
+    scan._row_scan(y, steps, current, mistaken, influence)
 
 
 @pytest.mark.parametrize("intercept_step", [1.0, 0.0, 3.0])
@@ -201,11 +201,36 @@ def test_margin_scan_finds_the_mistakes_of_the_row_scan(intercept_step):
     y = np.where(rng.random(300) < 0.5, -1.0, 1.0)
     steps = y * rng.choice([1.0, 2.0], size=300)
     decisions = rng.normal(size=300)  # about half of the samples start wrong
-    mistaken, seen = scan._margin_scan(y, steps, decisions, X, intercept_step)
-    expected, expected_seen = _row_scan_instead(y, steps, decisions, X, intercept_step)
+    results = []
+    for scan_function in (scan._margin_scan, _row_scan_instead):
+        current, mistaken = decisions.copy(), np.zeros(300, dtype=bool)
+        scan_function(y, steps, current, mistaken, X, intercept_step)
+        results.append((current, mistaken))
+    (seen, mistaken), (expected_seen, expected) = results
     assert 30 < mistaken.sum() < 250
     np.testing.assert_array_equal(mistaken, expected)
     np.testing.assert_allclose(seen, expected_seen, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("wrong_fraction", [0.01, 0.05, 0.5])
+def test_single_scan_finds_the_mistakes_of_the_row_scan(wrong_fraction):
+    """Sparse first mistakes keep the row scan going; dense ones switch to
+    the margin scan for the rest of the window: the same mistakes either way."""
+    from skdeep.neural_network import _perceptron_scan as scan
+    from skdeep.neural_network._perceptron_influence import Profiles
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(600, 40)) / 10
+    y = np.where(rng.random(600) < 0.5, -1.0, 1.0)
+    decisions = y * rng.uniform(0.01, 1.0, size=600)
+    decisions[rng.random(600) < wrong_fraction] *= -1
+    influence = SimpleNamespace(X=X, profiles=Profiles(600, 1.0, 1.0, X.dtype))
+    updates, seen, _ = scan.single_scan(y[None], y[None], decisions[None], influence)
+    current, mistaken = decisions.copy(), np.zeros(600, dtype=bool)
+    scan._row_scan(y, y, current, mistaken, influence)
+    assert mistaken.sum() > 5
+    np.testing.assert_array_equal(updates[0] != 0, mistaken)
+    np.testing.assert_allclose(seen[0], current, rtol=1e-12, atol=1e-12)
 
 
 def test_margin_scan_fits_the_model_of_the_row_scan(monkeypatch):
