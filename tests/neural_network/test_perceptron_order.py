@@ -132,6 +132,22 @@ def test_one_vs_all_problems_follow_sklearn_orders(params):
     assert split.t_ == theirs.t_
 
 
+def test_one_vs_all_partial_fit_and_sparse_follow_sklearn_orders():
+    X, y = make_classification(500, 6, n_informative=4, n_classes=3, random_state=1)
+    ours, theirs = Perceptron(random_state=1, n_jobs=3), SkPerceptron(random_state=1)
+    for _ in range(3):
+        ours.partial_fit(X, y, classes=[0, 1, 2])
+        theirs.partial_fit(X, y, classes=[0, 1, 2])
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-10, atol=1e-12)
+    assert ours.t_ == theirs.t_
+    X_sparse = sp.csr_matrix(np.where(np.abs(X) > 1, X, 0.0))
+    ours = Perceptron(random_state=2, n_jobs=3).fit(X_sparse, y)
+    theirs = SkPerceptron(random_state=2).fit(X_sparse, y)
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-10, atol=1e-12)
+    np.testing.assert_array_equal(ours.intercept_, theirs.intercept_)
+    assert ours.n_iter_ == theirs.n_iter_
+
+
 def test_incremental_and_weighted_binary_fits_equal_sklearn():
     X, y = make_classification(200, 5, random_state=1)
     ours, theirs = Perceptron(random_state=1), SkPerceptron(random_state=1)
