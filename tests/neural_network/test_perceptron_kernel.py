@@ -174,3 +174,23 @@ def test_stopped_classes_drop_out_exactly(monkeypatch):
         reference = SkPerceptron(shuffle=False, max_iter=60).fit(X, y == c)
         assert alone.n_iter_ == reference.n_iter_
         assert_allclose(alone.coef_, reference.coef_, atol=1e-8)
+
+
+@pytest.mark.parametrize("intercept_step", [0.0, 1.0])
+@pytest.mark.parametrize("shrink", [0.999, 0.9])
+def test_factorized_shrink_rows_equal_the_gathered_factors(shrink, intercept_step):
+    """Long-window influence rows under L2: broadcast factors where they
+    cannot overflow, the gathered factor matrix otherwise; same rows."""
+    from skdeep.neural_network._perceptron_influence import Profiles
+
+    length = 700  # beyond the cached square factors
+    profiles = Profiles(1024, shrink, intercept_step, np.float64)
+    positions = np.array([0, 3, 250, 698, 699])
+    gram = np.random.default_rng(0).normal(size=(positions.size, length))
+    rows = gram.copy()
+    profiles.apply(rows, positions, length)
+    scale, offset = profiles._factors(positions, length)
+    expected = gram * scale + (0.0 if offset is None else offset)
+    assert profiles._factorizable(length) is (shrink == 0.999)
+    assert_allclose(rows, expected, rtol=1e-13, atol=1e-14)
+    assert_array_equal(rows == 0, expected == 0)  # earlier samples: exact zeros
