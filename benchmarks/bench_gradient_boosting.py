@@ -7,6 +7,11 @@ References: scikit-learn's exact ``GradientBoosting*`` and its
 ``min_samples_leaf=1``, no L2, no early stopping).  Runs are interleaved and
 repeated; medians and skdeep/reference time ratios are printed.
 
+A second part times prediction against scikit-learn's exact models, for
+batches of 1 to 100 000 rows (``predict_proba`` of a 3-class classifier and
+``predict`` of a regressor, 100 stages of depth 3, 5000 x 20 training rows):
+the best of five timings of a loop of calls per batch size.
+
 Run ``python benchmarks/bench_gradient_boosting.py [--repeats N]``.
 """
 
@@ -90,6 +95,48 @@ def _run_task(split, makers, repeats):
     return {name: float(np.median(t)) for name, t in times.items()}, scores
 
 
+def _call_seconds(method, rows):
+    """Best of five timings of ``method(rows)`` (looped for small batches)."""
+    loops = max(3, min(200, 20000 // rows.shape[0]))
+    best = np.inf
+    for _ in range(5):
+        start = time.perf_counter()
+        for _ in range(loops):
+            method(rows)
+        best = min(best, (time.perf_counter() - start) / loops)
+    return best
+
+
+def prediction_latency(sizes=(1, 10, 100, 1000, 10000, 100000)):
+    """Time prediction on batches of ``sizes`` rows; print and return ratios."""
+    X, y = make_classification(5000, 20, n_informative=10, n_classes=3, random_state=0)
+    X_reg, y_reg = make_regression(5000, 20, random_state=0)
+    cases = {
+        "3-class predict_proba": (
+            X, y, GradientBoostingClassifier, SkGBC, "predict_proba"
+        ),
+        "regression predict": (
+            X_reg, y_reg, GradientBoostingRegressor, SkGBR, "predict"
+        ),
+    }  # fmt: skip
+    ratios = {}
+    rng = np.random.default_rng(1)
+    print("\nPrediction time per call, skdeep vs scikit-learn's exact GB")
+    for task, (X_fit, y_fit, ours_cls, ref_cls, method) in cases.items():
+        ours = getattr(ours_cls(random_state=0).fit(X_fit, y_fit), method)
+        ref = getattr(ref_cls(random_state=0).fit(X_fit, y_fit), method)
+        for n_rows in sizes:
+            rows = rng.normal(size=(n_rows, 20)) * X_fit.std(0) + X_fit.mean(0)
+            t_ours = _call_seconds(ours, rows)
+            t_ref = _call_seconds(ref, rows)
+            ratios[task, n_rows] = t_ours / t_ref
+            print(
+                f"  {task:<22} {n_rows:>6} rows  skdeep {t_ours * 1e3:9.3f} ms  "
+                f"sklearn {t_ref * 1e3:9.3f} ms  ratio {t_ours / t_ref:5.2f}"
+            )
+    return ratios
+
+
 def main(repeats=3):
     """Run the benchmark and print a table; returns the measured figures.
 
@@ -119,6 +166,7 @@ def main(repeats=3):
             print(f"  {name:<16} fit {times[name]:7.2f} s   score {scores[name]:.4f}")
         for name, ratio in ratios.items():
             print(f"  time ratio {name:<26} {ratio:6.2f}")
+    results["prediction"] = prediction_latency()
     return results
 
 

@@ -1,25 +1,39 @@
-"""All the trees of an ensemble traversed at once, for small batches.
+"""All the trees of an ensemble traversed at once.
 
-Per-tree traversal pays a fixed cost per tree (its routing table, a few
-array operations per level) that dominates when a handful of rows are
-predicted: 150 depth-3 trees took 4.7 ms for one row, ten times
-scikit-learn's compiled loop.  Here the node arrays of every tree are laid
-end to end and one pass per level moves the rows of all trees together, so
-the cost follows the depth, not the number of trees.
+Per-tree traversal pays a fixed cost per tree (a few array operations per
+level) that dominates when a handful of rows are predicted: 150 depth-3 trees
+took 4.7 ms for one row, ten times scikit-learn's compiled loop.  Here the
+node arrays of every tree are laid end to end and one pass per level moves
+the rows of all trees together, so the cost follows the depth, not the number
+of trees.
+
+Small forests also get one routing table for all their trees (as
+:meth:`HistTree.apply_binned` has per tree): a level is then five passes over
+the (tree, row) pairs, a gather of the split feature, its bin, and one
+lookup of the child by ``(node, bin)``.  Estimators build the forest once per
+fit (:func:`cached_forest` checks it still matches their trees), so a
+prediction pays neither the concatenation nor the table.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._hist_tree_nodes import TREE_LEAF, goes_left
+from ._hist_tree_nodes import TREE_LEAF, child_by_bin, goes_left
 
-__all__ = ["FlatForest"]
+__all__ = ["FLAT_MAX_PAIRS", "FlatForest", "cached_forest"]
 
-#: Up to this many (tree, row) pairs a batch goes through :class:`FlatForest`;
-#: larger batches amortise the per-tree routing tables better (measured
-#: crossover: 90 000-150 000 pairs for depth 3-8 trees).
+#: Up to this many (tree, row) pairs a batch goes through :class:`FlatForest`
+#: without a routing table; larger batches amortise the per-tree routing
+#: tables better (measured crossover: 90 000-150 000 pairs for depth 3-8).
 FLAT_MAX_PAIRS = 1 << 17
+
+#: Largest routing table (``n_nodes * n_bins`` entries; two int64 tables of
+#: that size, 16 MB at most).
+ROUTING_MAX_ENTRIES = 1 << 20
+
+#: (tree, row) pairs per chunk of a routed traversal (cache-sized arrays).
+_CHUNK_PAIRS = 1 << 16
 
 #: The node arrays a traversal reads.
 _NODE_FIELDS = (
@@ -37,28 +51,69 @@ class FlatForest:
 
     Children are global node indices; a leaf is its own child on both sides,
     so rows that reach a leaf early stay there while deeper trees go on.
+
+    Parameters
+    ----------
+    trees : list of HistTree
+    n_bins : int, default=None
+        Bins of the data the forest will see (missing bin included).  When
+        given and the table is small enough, a routing table is built and
+        any batch size can go through the forest (:meth:`routed`).
     """
 
-    def __init__(self, trees):
-        counts = np.array([tree.node_count for tree in trees], dtype=np.intp)
-        self.roots = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    def __init__(self, trees, n_bins=None):
+        self.trees = list(trees)
+        counts = np.array([tree.node_count for tree in self.trees], dtype=np.intp)
+        self.roots = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.intp)
         offsets = np.repeat(self.roots, counts)
         joined = {
-            name: np.concatenate([getattr(tree, name) for tree in trees])
+            name: np.concatenate([getattr(tree, name) for tree in self.trees])
             for name in _NODE_FIELDS
         }
         leaf = joined["children_left"] == TREE_LEAF
         itself = np.arange(offsets.size)
-        self.left = np.where(leaf, itself, joined["children_left"] + offsets)
-        self.right = np.where(leaf, itself, joined["children_right"] + offsets)
+        self.children_left = np.where(leaf, itself, joined["children_left"] + offsets)
+        self.children_right = np.where(leaf, itself, joined["children_right"] + offsets)
         self.feature = np.where(leaf, 0, joined["feature"])
         self.bin_threshold = joined["bin_threshold"]
         self.missing_go_left = joined["missing_go_left"]
         self.value = joined["value"]
-        self.max_depth = max((tree.max_depth for tree in trees), default=0)
+        self.max_depth = max((tree.max_depth for tree in self.trees), default=0)
+        self.n_bins = n_bins
+        self._build_routing()
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_routing", None)  # rebuilt on loading: no megabytes pickled
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._build_routing()
+
+    def _build_routing(self):
+        n_bins, n_nodes = self.n_bins, self.value.shape[0]
+        self._routing = None
+        if n_bins is None or n_nodes * n_bins > ROUTING_MAX_ENTRIES:
+            return
+        # ``next_state[node * n_bins + b]`` is ``child * n_bins``; leaves
+        # point at themselves (their children are themselves).
+        child = child_by_bin(self, slice(None), n_bins, n_bins - 1)
+        child *= n_bins
+        self._routing = (child.ravel(), np.repeat(self.feature, n_bins))
+
+    def matches(self, trees, n_bins):
+        """Whether this forest holds exactly ``trees`` for ``n_bins`` bins."""
+        return (
+            self.n_bins == n_bins
+            and len(trees) == len(self.trees)
+            and all(a is b for a, b in zip(trees, self.trees))
+        )
 
     def leaves(self, binned, missing_bin):
         """Global leaf index of every row in every tree, shape (n_trees, n_rows)."""
+        if self._routing is not None and missing_bin == self.n_bins - 1:
+            return self._routed_leaves(binned)
         n_rows = binned.shape[0]
         node = np.repeat(self.roots[:, None], n_rows, axis=1)
         rows = np.arange(n_rows)
@@ -67,9 +122,42 @@ class FlatForest:
             go_left = goes_left(
                 bins, missing_bin, self.missing_go_left[node], self.bin_threshold[node]
             )
-            node = np.where(go_left, self.left[node], self.right[node])
+            left, right = self.children_left[node], self.children_right[node]
+            node = np.where(go_left, left, right)
         return node
+
+    def chunk_rows(self):
+        """Rows per chunk: about ``_CHUNK_PAIRS`` (tree, row) pairs."""
+        return max(_CHUNK_PAIRS // max(self.roots.shape[0], 1), 1)
+
+    def _routed_leaves(self, binned):
+        """:meth:`leaves` through the routing table."""
+        next_state, feature = self._routing
+        n_rows, n_features = binned.shape
+        flat = binned.ravel()
+        row_start = np.arange(0, n_rows * n_features, n_features, dtype=np.intp)
+        state = np.repeat(self.roots[:, None] * self.n_bins, n_rows, axis=1)
+        for _ in range(self.max_depth):
+            columns = feature[state]
+            columns += row_start
+            state += flat[columns]
+            state = next_state[state]
+        state //= self.n_bins
+        return state
 
     def values(self, binned, missing_bin):
         """Output of every tree for every row, shape (n_trees, n_rows)."""
         return self.value[self.leaves(binned, missing_bin)]
+
+    @property
+    def routed(self):
+        """Whether the routing table exists (any batch size is then cheap)."""
+        return self._routing is not None
+
+
+def cached_forest(cache, trees, n_bins):
+    """``cache`` if it still holds ``trees`` for ``n_bins`` bins, else a new
+    :class:`FlatForest` (built without a routing table: one batch only)."""
+    if cache is not None and cache.matches(trees, n_bins):
+        return cache
+    return FlatForest(trees)

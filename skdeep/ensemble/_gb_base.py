@@ -21,6 +21,7 @@ from ..utils._param_validation import (
     fit_context,
 )
 from ..utils.validation import check_sample_weight
+from ._forest_traversal import FlatForest
 from ._gb_losses import make_loss
 from ._gb_outputs import Model, TreeOutputsMixin
 from ._gb_stages import StageInputs, fit_stages
@@ -286,6 +287,9 @@ class BaseGradientBoosting(TreeOutputsMixin, BaseEstimator):
         )
         for member in members:
             member.bin_mapper = self._predict_mapper
+        self._flat_forest = FlatForest(
+            [member.tree_ for member in members], self._predict_mapper.n_bins_
+        )
         previous = self.train_score_ if warm else np.empty(0)
         self.train_score_ = np.concatenate([previous, state.train_score])
         had_oob = warm and hasattr(self, "oob_scores_")

@@ -9,15 +9,24 @@ import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._base import IndexableMembersMixin
-from ._forest_traversal import FLAT_MAX_PAIRS, FlatForest
+from ._forest_traversal import FLAT_MAX_PAIRS, cached_forest
 
 
 class Model:
     """Init estimator plus stages of trees: computes raw predictions."""
 
-    def __init__(self, init, loss, stages, bin_mapper, learning_rate):
+    def __init__(self, init, loss, stages, bin_mapper, learning_rate, forest=None):
         self.init, self.loss, self.stages = init, loss, stages
         self.bin_mapper, self.learning_rate = bin_mapper, learning_rate
+        self._forest = forest
+
+    @property
+    def forest(self):
+        """The :class:`FlatForest` of the stages: the one built at fit time
+        when it still holds these trees, else a new one."""
+        trees = [member.tree_ for member in self.stages.ravel()]
+        self._forest = cached_forest(self._forest, trees, self.bin_mapper.n_bins_)
+        return self._forest
 
     def init_raw(self, X):
         if isinstance(self.init, str):  # "zero"
@@ -38,33 +47,43 @@ class Model:
     def raw(self, X):
         if not len(self.stages):  # no tree yet: no need to bin X
             return self.init_raw(X)
-        if X.shape[0] * self.stages.size <= FLAT_MAX_PAIRS:
-            return self._raw_all_trees_at_once(X)
+        forest = self.forest
+        if forest.routed or X.shape[0] * self.stages.size <= FLAT_MAX_PAIRS:
+            return self._raw_all_trees_at_once(X, forest)
         final = None
         for final in self.staged_raw(X):  # noqa: B007 - keep the last stage
             pass
         return self.init_raw(X) if final is None else final
 
-    def _raw_all_trees_at_once(self, X):
-        """:meth:`raw` for small batches, through a :class:`FlatForest`.
+    def _raw_all_trees_at_once(self, X, forest):
+        """:meth:`raw` through the :class:`FlatForest` of all trees.
 
-        The stage contributions are summed by one ``cumsum`` over the stage
-        axis, which adds them in stage order: the very floats of
-        :meth:`staged_raw`'s running sum.
+        The stage contributions are added up by a reduction over the leading
+        (stage) axis.  numpy then makes the stage axis its outer loop and adds
+        one stage at a time, in stage order: the very floats of
+        :meth:`staged_raw`'s running sum (a ``cumsum`` gives them too, 5-10x
+        slower).  With a single (row, output) pair the stage axis would become
+        the inner loop, summed pairwise, so the terms keep at least two
+        columns.
         """
         raw = self.init_raw(X)
         n_stages, n_per_stage = self.stages.shape
-        trees = [member.tree_ for member in self.stages.ravel()]
         binned = self.bin_mapper.transform(X)
-        values = FlatForest(trees).values(binned, self.bin_mapper.missing_bin_)
-        terms = np.empty((n_stages + 1, *raw.shape))
-        terms[0] = raw
-        np.multiply(
-            values.reshape(n_stages, n_per_stage, -1).transpose(0, 2, 1),
-            self.learning_rate,
-            out=terms[1:],
-        )
-        return np.cumsum(terms, axis=0)[-1]
+        # Row chunks keep the (tree, row) arrays in the cache.
+        step = forest.chunk_rows()
+        for start in range(0, X.shape[0], step):
+            rows = slice(start, start + step)
+            values = forest.values(binned[rows], self.bin_mapper.missing_bin_)
+            n_rows = values.shape[1]
+            terms = np.zeros((n_stages + 1, n_per_stage, max(n_rows, 2)))
+            terms[0, :, :n_rows] = raw[rows].T
+            np.multiply(
+                values.reshape(n_stages, n_per_stage, n_rows),
+                self.learning_rate,
+                out=terms[1:, :, :n_rows],
+            )
+            raw[rows] = np.add.reduce(terms, axis=0)[:, :n_rows].T
+        return raw
 
 
 class TreeOutputsMixin(IndexableMembersMixin):
@@ -78,6 +97,7 @@ class TreeOutputsMixin(IndexableMembersMixin):
             self.estimators_,
             self._predict_mapper,
             self.learning_rate,
+            self.__dict__.get("_flat_forest"),
         )
 
     def _validate_X_predict(self, X):

@@ -1,6 +1,8 @@
 """Small-batch prediction through all trees at once (FlatForest) against the
 per-tree traversal: the same leaves, and bit-identical raw predictions."""
 
+import pickle
+
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification
@@ -8,6 +10,7 @@ from sklearn.datasets import make_classification
 from skdeep.ensemble import (
     GradientBoostingClassifier,
     GradientBoostingRegressor,
+    _forest_traversal,
     _gb_outputs,
 )
 from skdeep.ensemble._forest_traversal import FlatForest
@@ -63,8 +66,58 @@ def test_small_batches_predict_the_very_floats_of_the_per_tree_path(
 ):
     X, y = _data(1)
     model.fit(X, {"classes": y, "binary": y > 0, "real": y.astype(float)}[target])
+    assert model._flat_forest.routed
     small = np.vstack([model._raw_predict(X[i : i + 9]) for i in range(0, 90, 9)])
     one = model.predict(X[:1])
-    monkeypatch.setattr(_gb_outputs, "FLAT_MAX_PAIRS", 0)  # per tree only
+    large = model._raw_predict(X)  # several row chunks of the routed forest
+    monkeypatch.setattr(_forest_traversal, "_CHUNK_PAIRS", 1)
+    np.testing.assert_array_equal(large, model._raw_predict(X))
+    # Per tree only: no fitted forest (hence no table), no all-trees batches.
+    monkeypatch.setattr(_gb_outputs, "FLAT_MAX_PAIRS", 0)
+    monkeypatch.delattr(model, "_flat_forest")
+    np.testing.assert_array_equal(large, model._raw_predict(X))
     np.testing.assert_array_equal(small, model._raw_predict(X[:90]))
     np.testing.assert_array_equal(one, model.predict(X[:1]))
+
+
+def test_routed_leaves_are_the_per_tree_leaves():
+    X, y = _data(2)
+    models = [
+        GradientBoostingRegressor(n_estimators=4, max_depth=depth, random_state=0)
+        for depth in (1, 3, 6)
+    ]
+    trees = [t for m in models for t in _trees(m.fit(X, y.astype(float)))]
+    mapper = models[0]._bin_mapper
+    binned = mapper.transform(np.vstack([X[:300], np.full((1, 8), np.nan)]))
+    routed = FlatForest(trees, mapper.n_bins_)
+    assert routed.routed and not FlatForest(trees).routed
+    leaves = routed.leaves(binned, mapper.missing_bin_)
+    for i, tree in enumerate(trees):
+        expected = tree.apply_binned(binned, mapper.missing_bin_)
+        np.testing.assert_array_equal(leaves[i] - routed.roots[i], expected)
+
+
+def test_the_fitted_forest_is_reused_pickled_without_its_table_and_refreshed():
+    X, y = _data(3)
+    model = GradientBoostingClassifier(n_estimators=10, random_state=0).fit(X, y)
+    forest = model._flat_forest
+    assert forest.routed and model._model().forest is forest
+    expected = model.predict_proba(X[:40])
+    state = forest.__getstate__()
+    assert "_routing" not in state
+    copy = pickle.loads(pickle.dumps(model))
+    assert copy._flat_forest.routed
+    np.testing.assert_array_equal(copy.predict_proba(X[:40]), expected)
+    # Trees changed behind the estimator's back: a fresh forest, right answers.
+    model.estimators_ = model.estimators_[:4]
+    assert model._model().forest is not forest
+    model.set_params(n_estimators=4)
+    fresh = GradientBoostingClassifier(n_estimators=4, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(model.predict_proba(X), fresh.predict_proba(X))
+    # Warm start rebuilds the forest over all the trees.
+    fresh.set_params(warm_start=True, n_estimators=12).fit(X, y)
+    assert len(fresh._flat_forest.trees) == fresh.estimators_.size
+    batch = fresh._raw_predict(X[:50])
+    np.testing.assert_array_equal(
+        batch, np.vstack([fresh._raw_predict(X[i : i + 1]) for i in range(50)])
+    )
