@@ -26,6 +26,9 @@ _MAX_STEPS = 8
 _MIN_THRESHOLDS = 32
 # Values binned per chunk (bounds the temporaries at a few megabytes).
 _CHUNK_VALUES = 2**18
+# Up to this many values, one search over every feature's thresholds at once
+# beats a call per feature (one row: 6 against 52 us on 20 features).
+_SMALL_VALUES = 2048
 
 
 class BinLookup:
@@ -66,9 +69,20 @@ class BinLookup:
         lengths = np.array([0] + [r.size for r in runs], dtype=np.intp)
         self.th_base = np.cumsum(lengths)[:-1]
         self.th_all = np.concatenate(runs) if runs else np.zeros(0)
+        # Every threshold as the complex number ``feature + 1j * threshold``:
+        # complex numbers sort by real part, then imaginary part, so one
+        # search finds the feature's run and the position in it at once.
+        counts = np.array([0] + [t.size for t in thresholds], dtype=np.intp)
+        self.key_base = np.cumsum(counts)[:-1]
+        self.keys = np.empty(counts.sum(), dtype=np.complex128)
+        self.keys.real = np.repeat(np.arange(len(thresholds)), counts[1:])
+        if len(thresholds):
+            self.keys.imag = np.concatenate(thresholds)
 
     def transform(self, X, missing_bin):
         """Bins of ``X`` (2-D float array) as uint8, NaN in ``missing_bin``."""
+        if X.size <= _SMALL_VALUES and "keys" in self.__dict__:
+            return self._search_all(X, missing_bin)
         out = np.empty(X.shape, dtype=np.uint8)
         if self.gridded.size:
             every = self.gridded.size == X.shape[1]
@@ -89,6 +103,17 @@ class BinLookup:
             bins[np.isnan(column)] = missing_bin
             out[:, j] = bins
         return out
+
+    def _search_all(self, X, missing_bin):
+        """:meth:`transform` by one ``searchsorted`` over all features."""
+        # Built part by part: ``1j * inf`` would make a NaN real part.
+        queries = np.empty(X.shape, dtype=np.complex128)
+        queries.real = np.arange(X.shape[1])
+        queries.imag = X
+        position = np.searchsorted(self.keys, queries.ravel(), side="left")
+        bins = position.reshape(X.shape) - self.key_base
+        bins[np.isnan(X)] = missing_bin
+        return bins.astype(np.uint8)
 
     def _chunk_bins(self, X):
         with np.errstate(invalid="ignore", over="ignore"):

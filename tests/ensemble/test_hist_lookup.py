@@ -37,13 +37,16 @@ def _probe(rng, X, mapper, dtype):
         return probe.astype(dtype)  # float32: 1e300 becomes inf
 
 
+@pytest.mark.parametrize("search_all", [False, True])
 @pytest.mark.parametrize("min_thresholds", [32, 1])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("max_bins", [255, 17, 2])
 def test_bins_equal_searchsorted_for_every_column(
-    monkeypatch, min_thresholds, dtype, max_bins
+    monkeypatch, min_thresholds, dtype, max_bins, search_all
 ):
+    """Per-column paths, and the one complex search of small batches."""
     monkeypatch.setattr(_hist_lookup, "_MIN_THRESHOLDS", min_thresholds)
+    monkeypatch.setattr(_hist_lookup, "_SMALL_VALUES", 10**9 if search_all else 0)
     rng = np.random.RandomState(0)
     X = _columns(rng, 3000)
     mapper = BinMapper(max_bins=max_bins).fit(X)
