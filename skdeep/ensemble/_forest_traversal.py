@@ -137,17 +137,18 @@ class FlatForest:
         flat = binned.ravel()
         row_start = np.arange(0, n_rows * n_features, n_features, dtype=np.intp)
         state = np.repeat(self.roots[:, None] * self.n_bins, n_rows, axis=1)
+        # ``take`` gathers faster than indexing with ``[]``.
         for _ in range(self.max_depth):
-            columns = feature[state]
+            columns = feature.take(state)
             columns += row_start
-            state += flat[columns]
-            state = next_state[state]
+            state += flat.take(columns)
+            state = next_state.take(state)
         state //= self.n_bins
         return state
 
     def values(self, binned, missing_bin):
         """Output of every tree for every row, shape (n_trees, n_rows)."""
-        return self.value[self.leaves(binned, missing_bin)]
+        return self.value.take(self.leaves(binned, missing_bin))
 
     @property
     def routed(self):

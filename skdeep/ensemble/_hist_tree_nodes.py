@@ -194,12 +194,11 @@ class HistTree:
         flat = binned.ravel()
         row_start = np.arange(0, n_rows * n_features, n_features, dtype=np.intp)
         state = np.zeros(n_rows, dtype=np.intp)
-        for _ in range(self.max_depth):
-            columns = feature[state]
+        for _ in range(self.max_depth):  # ``take``: faster than ``[]`` gathers
+            columns = feature.take(state)
             columns += row_start
-            bins = flat[columns]
-            state += bins
-            state = next_state[state]
+            state += flat.take(columns)
+            state = next_state.take(state)
         return state // n_bins
 
     def _routing(self, n_bins, missing_bin):
