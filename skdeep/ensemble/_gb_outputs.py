@@ -48,7 +48,8 @@ class Model:
         if not len(self.stages):  # no tree yet: no need to bin X
             return self.init_raw(X)
         forest = self.forest
-        if forest.routed or X.shape[0] * self.stages.size <= FLAT_MAX_PAIRS:
+        fast = forest.routed or forest.compared
+        if fast or X.shape[0] * self.stages.size <= FLAT_MAX_PAIRS:
             return self._raw_all_trees_at_once(X, forest)
         final = None
         for final in self.staged_raw(X):  # noqa: B007 - keep the last stage

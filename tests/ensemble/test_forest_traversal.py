@@ -26,7 +26,15 @@ def _trees(model):
     return [member.tree_ for member in model.estimators_.ravel()]
 
 
-def test_leaves_are_the_per_tree_leaves_for_mixed_depths():
+def _no_comparisons(forest):
+    forest._comparisons = None
+
+
+@pytest.mark.parametrize("table_free", [True, False])
+def test_leaves_are_the_per_tree_leaves_for_mixed_depths(table_free, monkeypatch):
+    """The table-free pass (consecutive children) and the generic one."""
+    if not table_free:
+        monkeypatch.setattr(FlatForest, "_build_comparisons", _no_comparisons)
     X, y = _data()
     models = [
         GradientBoostingRegressor(n_estimators=3, max_depth=depth, random_state=0)
@@ -39,6 +47,7 @@ def test_leaves_are_the_per_tree_leaves_for_mixed_depths():
     mapper = models[0]._bin_mapper
     binned = mapper.transform(np.vstack([X[:50], np.full((1, 8), np.nan)]))
     forest = FlatForest(trees)
+    assert forest.compared is table_free and not forest.routed
     leaves = forest.leaves(binned, mapper.missing_bin_)
     for i, tree in enumerate(trees):
         expected = tree.apply_binned(binned, mapper.missing_bin_)
@@ -72,9 +81,11 @@ def test_small_batches_predict_the_very_floats_of_the_per_tree_path(
     large = model._raw_predict(X)  # several row chunks of the routed forest
     monkeypatch.setattr(_forest_traversal, "_CHUNK_PAIRS", 1)
     np.testing.assert_array_equal(large, model._raw_predict(X))
-    # Per tree only: no fitted forest (hence no table), no all-trees batches.
+    # Per tree only: no fitted forest (hence no table), no table-free pass,
+    # no all-trees batches.
     monkeypatch.setattr(_gb_outputs, "FLAT_MAX_PAIRS", 0)
     monkeypatch.delattr(model, "_flat_forest")
+    monkeypatch.setattr(FlatForest, "_build_comparisons", _no_comparisons)
     np.testing.assert_array_equal(large, model._raw_predict(X))
     np.testing.assert_array_equal(small, model._raw_predict(X[:90]))
     np.testing.assert_array_equal(one, model.predict(X[:1]))
