@@ -110,10 +110,15 @@ _DENSIFY_MAX_FEATURES = 256
 
 
 class Window:
-    """The samples of one window."""
+    """The samples of one window.
 
-    def __init__(self, X, idx, buffer=None):
+    ``mistake_rate`` is the recent mistake rate of the worst problem (None
+    when unknown): a hint that lets a scan prepare for dense mistakes.
+    """
+
+    def __init__(self, X, idx, buffer=None, mistake_rate=None):
         self.length = idx.shape[0]
+        self.mistake_rate = mistake_rate
         if sp.issparse(X):
             self.X = X[idx]
             dense_size = self.length * X.shape[1]

@@ -33,10 +33,13 @@ class Influence:
     It is ``shrink ** (k - 1 - j) * x_j @ x_k + intercept_step`` for k > j and 0
     otherwise (an update only affects later samples).  Rows are computed on
     demand, only for positions that may hold a mistake, and kept compactly.
+    ``mistake_rate`` (recent mistakes per sample, or None) is passed on to
+    the scans as a hint.
     """
 
-    def __init__(self, X_window, profiles, eager=False):
+    def __init__(self, X_window, profiles, eager=False, mistake_rate=None):
         self.X = X_window
+        self.mistake_rate = mistake_rate
         self.X_T = SparseGram(X_window) if sp.issparse(X_window) else X_window.T
         self.length = length = X_window.shape[0]
         self.profiles = profiles

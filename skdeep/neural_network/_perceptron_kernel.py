@@ -186,7 +186,9 @@ def perceptron_epoch(
             if start == n_visits:
                 break
         stop = start + sizer.length
-        window = Window(X, order[start:stop], buffer)
+        window = Window(
+            X, order[start:stop], buffer, getattr(sizer, "mistake_rate", None)
+        )
         updates, n_rounds = _window_pass(
             window,
             (coef, intercept),
@@ -251,7 +253,7 @@ def _window_pass(window, weights, targets, totals, pass_args):
     # Several problems make most positions mistakes somewhere: one Gram
     # product per short window beats gathering rows every round.
     eager = coef.shape[0] > 1 and window.length <= 256
-    influence = Influence(window.X, profiles, eager)
+    influence = Influence(window.X, profiles, eager, window.mistake_rate)
     updates, visited, n_rounds = solve_window(
         y_sign, signed_step, decisions, influence, path
     )

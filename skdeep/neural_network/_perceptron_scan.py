@@ -33,8 +33,9 @@ def single_scan(y, steps, decisions, influence, path=None):
 
     The scan forms each mistake's influence row (:func:`_row_scan`).  In the
     common case (no L2 shrinkage, whole intercept steps: no
-    :class:`InterceptPath`) a window whose first mistakes come densely
-    finishes on margins instead (:func:`_margin_scan`): cheaper per mistake,
+    :class:`InterceptPath`) a window whose first mistakes come densely, or
+    that follows windows whose mistakes did (``influence.mistake_rate``),
+    runs on margins instead (:func:`_margin_scan`): cheaper per mistake,
     after a setup that only dense mistakes repay.
 
     Returns
@@ -49,7 +50,10 @@ def single_scan(y, steps, decisions, influence, path=None):
     y, steps, current = y[0], steps[0], decisions[0].copy()
     mistaken = np.zeros(current.shape[0], dtype=bool)
     if path is None and profiles.shrink == 1.0:
-        start = _row_scan(y, steps, current, mistaken, influence, until=_ROWS_FIRST)
+        rate = influence.mistake_rate
+        start = 0  # recent windows were dense: margins from the first sample
+        if rate is None or rate * _MARGIN_BREAK_EVEN <= X.shape[1] + 1:
+            start = _row_scan(y, steps, current, mistaken, influence, until=_ROWS_FIRST)
         if start * (X.shape[1] + 1) < _ROWS_FIRST * _MARGIN_BREAK_EVEN:
             rest = slice(start, None)
             _margin_scan(

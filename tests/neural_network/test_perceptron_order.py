@@ -228,10 +228,11 @@ def test_margin_scan_finds_the_mistakes_of_the_row_scan(intercept_step):
     np.testing.assert_allclose(seen, expected_seen, rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("mistake_rate", [None, 0.001, 0.5])
 @pytest.mark.parametrize("wrong_fraction", [0.01, 0.05, 0.5])
-def test_single_scan_finds_the_mistakes_of_the_row_scan(wrong_fraction):
-    """Sparse first mistakes keep the row scan going; dense ones switch to
-    the margin scan for the rest of the window: the same mistakes either way."""
+def test_single_scan_finds_the_mistakes_of_the_row_scan(wrong_fraction, mistake_rate):
+    """Sparse first mistakes keep the row scan going; dense ones (or a dense
+    recent rate) switch to the margin scan: the same mistakes either way."""
     from skdeep.neural_network import _perceptron_scan as scan
     from skdeep.neural_network._perceptron_influence import Profiles
 
@@ -240,7 +241,8 @@ def test_single_scan_finds_the_mistakes_of_the_row_scan(wrong_fraction):
     y = np.where(rng.random(600) < 0.5, -1.0, 1.0)
     decisions = y * rng.uniform(0.01, 1.0, size=600)
     decisions[rng.random(600) < wrong_fraction] *= -1
-    influence = SimpleNamespace(X=X, profiles=Profiles(600, 1.0, 1.0, X.dtype))
+    profiles = Profiles(600, 1.0, 1.0, X.dtype)
+    influence = SimpleNamespace(X=X, profiles=profiles, mistake_rate=mistake_rate)
     updates, seen, _ = scan.single_scan(y[None], y[None], decisions[None], influence)
     current, mistaken = decisions.copy(), np.zeros(600, dtype=bool)
     scan._row_scan(y, y, current, mistaken, influence)
