@@ -221,3 +221,26 @@ def test_the_penalty_over_the_shared_prefix_equals_the_per_parameter_penalty(pen
         assert flat_optimizer._flat.penalized is not None
         for a, b in zip(params, ref_params):
             assert_array_equal(a.value, b.value)
+
+
+def test_deepcopy_gives_the_pickle_round_trip_and_keeps_shared_objects_shared():
+    net = _network()
+    x = np.ones((2, 3), dtype=np.float32)
+    net.forward(x, training=True)  # fills caches
+    for p in net.parameters():
+        p.grad = np.ones_like(p.value)
+    copied, restored = copy.deepcopy(net), pickle.loads(pickle.dumps(net))
+    for a, b in zip(copied.layers, restored.layers):
+        assert type(a) is type(b) and a._cache is None and b._cache is None
+        assert sorted(vars(a)) == sorted(vars(b))
+    triples = zip(net.parameters(), copied.parameters(), restored.parameters())
+    for original, p, q in triples:
+        assert p.grad is None and q.grad is None
+        assert_array_equal(p.value, q.value)
+        assert not np.shares_memory(p.value, original.value)
+    copied.parameters()[0].value[...] = 7.0
+    assert not np.any(net.parameters()[0].value == 7.0)
+    # One layer reached twice is copied once (deepcopy's memo).
+    layer = net.layers[0]
+    pair = copy.deepcopy([layer, layer])
+    assert pair[0] is pair[1] and pair[0] is not layer

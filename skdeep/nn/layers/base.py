@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 __all__ = ["Parameter", "Layer", "share_value_buffer", "flat_layout"]
+
+
+# Field values a copy may share with the original.
+_IMMUTABLE = (bool, int, float, complex, str, bytes, type(None), np.dtype)
 
 
 class Parameter:
@@ -54,6 +60,20 @@ class Parameter:
         self.regularize = state["regularize"]
         self.name = state["name"]
         self.grad = None
+
+    def __deepcopy__(self, memo):
+        # What a pickle round trip gives (no gradient), without deepcopy's
+        # generic reduce machinery: estimators copy their network per call.
+        clone = Parameter.__new__(Parameter)
+        memo[id(self)] = clone
+        clone.__setstate__(
+            {
+                "value": copy.deepcopy(self.value, memo),
+                "regularize": self.regularize,
+                "name": self.name,
+            }
+        )
+        return clone
 
     def set_grad(self, grad):
         """Store ``grad``, reusing the existing buffer when shapes agree."""
@@ -295,6 +315,25 @@ class Layer:
         state = {k: v for k, v in self.__dict__.items() if not k.startswith("_scratch")}
         state["_cache"] = None
         return state
+
+    def __deepcopy__(self, memo):
+        # A pickle round trip's copy (same __getstate__/__setstate__), with
+        # immutable fields shared instead of sent through deepcopy's generic
+        # machinery: an MLP's partial_fit copies its network on every call
+        # (85 -> 30 us for a one-hidden-layer network).
+        cls = type(self)
+        clone = cls.__new__(cls)
+        memo[id(self)] = clone
+        state = {
+            key: value if isinstance(value, _IMMUTABLE) else copy.deepcopy(value, memo)
+            for key, value in self.__getstate__().items()
+        }
+        setstate = getattr(clone, "__setstate__", None)
+        if setstate is None:
+            clone.__dict__.update(state)
+        else:
+            setstate(state)
+        return clone
 
     def __repr__(self):
         hyper = {
