@@ -38,8 +38,15 @@ def forward_in_chunks(layers, X, chunk_rows=_PREDICT_CHUNK_ROWS):
     """Inference pass of ``layers`` over ``X``, ``chunk_rows`` rows at a time."""
 
     def run(block):
+        # Arrays a layer just made may be overwritten by the next one (an
+        # activation then works in place): one allocation per layer, not two.
+        owned = False
         for layer in layers:
-            block = layer.forward(block, training=False)
+            if owned:
+                block = layer._forward_owned(block, False)
+            else:
+                block = layer.forward(block, training=False)
+            owned = layer._fresh_output
         return block
 
     if X.shape[0] <= chunk_rows:

@@ -111,3 +111,30 @@ def test_generator_from_keeps_the_stream_of_the_list_entropy(seed, draws):
         _generator_from(state).random(5),
         np.random.default_rng([0] * 625).random(5),
     )
+
+
+@pytest.mark.parametrize("activation", ["identity", "logistic", "tanh", "relu"])
+def test_inference_works_in_place_on_its_own_arrays_only(activation):
+    """Activations overwrite the arrays the previous layer made, never the
+    caller's input; the outputs are those of plain layer-by-layer forwards."""
+    from sklearn.datasets import make_classification
+
+    from skdeep.neural_network import MLPClassifier
+    from skdeep.neural_network._base_network import forward_in_chunks
+
+    X, y = make_classification(300, 6, n_classes=3, n_informative=4, random_state=0)
+    model = MLPClassifier((8, 5), activation=activation, max_iter=30, random_state=0)
+    model.fit(X, y)
+    layers = model._inference_network().layers
+    expected = X.copy()
+    for layer in layers:
+        expected = layer.forward(expected, training=False)
+    X_before = X.copy()
+    np.testing.assert_array_equal(forward_in_chunks(layers, X), expected)
+    np.testing.assert_array_equal(forward_in_chunks(layers, X, chunk_rows=7), expected)
+    np.testing.assert_array_equal(X, X_before)
+    # The first layer's input is the caller's: an activation there copies.
+    hidden = layers[0].forward(X, training=False)
+    kept = hidden.copy()
+    forward_in_chunks([layers[1], layers[2]], hidden)
+    np.testing.assert_array_equal(hidden, kept)
