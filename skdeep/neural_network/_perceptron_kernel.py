@@ -68,6 +68,7 @@ class WindowSizer:
     """
 
     def __init__(self, length=64, target_rounds=8, min_length=64, max_length=4096):
+        self.mistake_rate = None  # known after the first window
         self.length = int(length)
         self.target_rounds = target_rounds
         self.min_length = min_length
@@ -176,19 +177,16 @@ def perceptron_epoch(
     quiet = QuietStretch.maybe(X, coef, sizer, l1, n_visits)
     while start < n_visits:
         if quiet is not None:
-            visits, quiet_objective = quiet.skip(
-                order[start:], coef, intercept, y_sign, shrink, penalty, intercept_step
-            )
-            objective += quiet_objective
-            sizer.record_mistakes(0, visits)
-            start += visits
+            rule = (y_sign, shrink, penalty, intercept_step)
+            skipped, skipped_objective = quiet.skip(order[start:], coef, intercept, *rule)
+            objective += skipped_objective
+            sizer.record_mistakes(0, skipped)
+            start += skipped
             quiet = None
             if start == n_visits:
                 break
         stop = start + sizer.length
-        window = Window(
-            X, order[start:stop], buffer, getattr(sizer, "mistake_rate", None)
-        )
+        window = Window(X, order[start:stop], buffer, sizer.mistake_rate)
         updates, n_rounds = _window_pass(
             window,
             (coef, intercept),
