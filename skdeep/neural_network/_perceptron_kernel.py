@@ -178,8 +178,8 @@ def perceptron_epoch(
     while start < n_visits:
         if quiet is not None:
             rule = (y_sign, shrink, penalty, intercept_step)
-            skipped, skipped_objective = quiet.skip(order[start:], coef, intercept, *rule)
-            objective += skipped_objective
+            skipped, quiet_objective = quiet.skip(order[start:], coef, intercept, *rule)
+            objective += quiet_objective
             sizer.record_mistakes(0, skipped)
             start += skipped
             quiet = None
