@@ -11,7 +11,7 @@ Small forests also get one routing table for all their trees (as
 :meth:`HistTree.apply_binned` has per tree): a level is then five passes over
 the (tree, row) pairs, a gather of the split feature, its bin, and one
 lookup of the child by ``(node, bin)``.  Estimators build the forest once per
-fit (:func:`cached_forest` checks it still matches their trees), so a
+fit (:meth:`FlatForest.matches` checks it still holds their trees), so a
 prediction pays neither the concatenation nor the table.
 """
 
@@ -21,12 +21,16 @@ import numpy as np
 
 from ._hist_tree_nodes import TREE_LEAF, child_by_bin, goes_left
 
-__all__ = ["FLAT_MAX_PAIRS", "FlatForest", "cached_forest"]
+__all__ = ["FLAT_MAX_PAIRS", "FOREST_MAX_NODES", "FlatForest"]
 
 #: Up to this many (tree, row) pairs a batch goes through :class:`FlatForest`
 #: without a routing table; larger batches amortise the per-tree routing
 #: tables better (measured crossover: 90 000-150 000 pairs for depth 3-8).
 FLAT_MAX_PAIRS = 1 << 17
+
+#: Largest forest an estimator keeps after fitting (its node arrays copy the
+#: trees'; about 40 MB at this size).  Larger forests predict tree by tree.
+FOREST_MAX_NODES = 1 << 20
 
 #: Largest routing table (``n_nodes * n_bins`` entries; two int32 tables of
 #: that size, 16 MB at most).
@@ -211,11 +215,3 @@ class FlatForest:
     def routed(self):
         """Whether the routing table exists (any batch size is then cheap)."""
         return self._routing is not None
-
-
-def cached_forest(cache, trees, n_bins):
-    """``cache`` if it still holds ``trees`` for ``n_bins`` bins, else a new
-    :class:`FlatForest` (built without a routing table: one batch only)."""
-    if cache is not None and cache.matches(trees, n_bins):
-        return cache
-    return FlatForest(trees)

@@ -21,7 +21,7 @@ from ..utils._param_validation import (
     fit_context,
 )
 from ..utils.validation import check_sample_weight
-from ._forest_traversal import FlatForest
+from ._forest_traversal import FOREST_MAX_NODES, FlatForest
 from ._gb_losses import make_loss
 from ._gb_outputs import Model, TreeOutputsMixin
 from ._gb_stages import StageInputs, fit_stages
@@ -272,6 +272,18 @@ class BaseGradientBoosting(TreeOutputsMixin, BaseEstimator):
                 "warm_start==True"
             )
 
+    def __getstate__(self):
+        # The prediction forest copies the trees' arrays: rebuilt on loading.
+        state = dict(super().__getstate__())
+        state.pop("_flat_forest", None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "estimators_" in state and "_predict_mapper" in state:
+            members = self.estimators_.ravel()
+            self._flat_forest = _fitted_forest(members, self._predict_mapper)
+
     def _store_state(self, state, old):
         new = np.empty((len(state.trees), self._loss.n_trees), dtype=object)
         tree_params = {name: getattr(self, name) for name in _TREE_PARAMETERS}
@@ -287,9 +299,7 @@ class BaseGradientBoosting(TreeOutputsMixin, BaseEstimator):
         )
         for member in members:
             member.bin_mapper = self._predict_mapper
-        self._flat_forest = FlatForest(
-            [member.tree_ for member in members], self._predict_mapper.n_bins_
-        )
+        self._flat_forest = _fitted_forest(members, self._predict_mapper)
         previous = self.train_score_ if warm else np.empty(0)
         self.train_score_ = np.concatenate([previous, state.train_score])
         had_oob = warm and hasattr(self, "oob_scores_")
@@ -312,3 +322,11 @@ class BaseGradientBoosting(TreeOutputsMixin, BaseEstimator):
         # ``transform`` exposes the per-tree outputs (member predictions).
         tags.transformer_tags = TransformerTags(preserves_dtype=["float64"])
         return tags
+
+
+def _fitted_forest(members, mapper):
+    """The :class:`FlatForest` kept for prediction (None for huge forests)."""
+    trees = [member.tree_ for member in members]
+    if sum(tree.node_count for tree in trees) > FOREST_MAX_NODES:
+        return None
+    return FlatForest(trees, mapper.n_bins_)

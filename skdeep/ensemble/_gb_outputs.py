@@ -9,7 +9,7 @@ import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._base import IndexableMembersMixin
-from ._forest_traversal import FLAT_MAX_PAIRS, cached_forest
+from ._forest_traversal import FLAT_MAX_PAIRS, FlatForest
 
 
 class Model:
@@ -22,11 +22,13 @@ class Model:
 
     @property
     def forest(self):
-        """The :class:`FlatForest` of the stages: the one built at fit time
-        when it still holds these trees, else a new one."""
+        """The :class:`FlatForest` built at fit time, if it still holds the
+        stages' trees (None otherwise)."""
         trees = [member.tree_ for member in self.stages.ravel()]
-        self._forest = cached_forest(self._forest, trees, self.bin_mapper.n_bins_)
-        return self._forest
+        cache = self._forest
+        if cache is not None and cache.matches(trees, self.bin_mapper.n_bins_):
+            return cache
+        return None
 
     def init_raw(self, X):
         if isinstance(self.init, str):  # "zero"
@@ -48,8 +50,10 @@ class Model:
         if not len(self.stages):  # no tree yet: no need to bin X
             return self.init_raw(X)
         forest = self.forest
-        fast = forest.routed or forest.compared
-        if fast or X.shape[0] * self.stages.size <= FLAT_MAX_PAIRS:
+        if forest is None and X.shape[0] * self.stages.size <= FLAT_MAX_PAIRS:
+            # A small batch: all trees at once pays even with a new forest.
+            forest = FlatForest([member.tree_ for member in self.stages.ravel()])
+        if forest is not None:
             return self._raw_all_trees_at_once(X, forest)
         final = None
         for final in self.staged_raw(X):  # noqa: B007 - keep the last stage

@@ -11,6 +11,7 @@ from skdeep.ensemble import (
     GradientBoostingClassifier,
     GradientBoostingRegressor,
     _forest_traversal,
+    _gb_base,
     _gb_outputs,
 )
 from skdeep.ensemble._forest_traversal import FlatForest
@@ -116,8 +117,12 @@ def test_the_fitted_forest_is_reused_pickled_without_its_table_and_refreshed():
     expected = model.predict_proba(X[:40])
     state = forest.__getstate__()
     assert "_routing" not in state
+    assert "_flat_forest" not in model.__getstate__()  # rebuilt on loading
+    assert "_flat_forest" in model.__dict__
     copy = pickle.loads(pickle.dumps(model))
-    assert copy._flat_forest.routed
+    assert copy._flat_forest.routed and copy._flat_forest.matches(
+        _trees(copy), copy._predict_mapper.n_bins_
+    )
     np.testing.assert_array_equal(copy.predict_proba(X[:40]), expected)
     # Trees changed behind the estimator's back: a fresh forest, right answers.
     model.estimators_ = model.estimators_[:4]
@@ -132,3 +137,16 @@ def test_the_fitted_forest_is_reused_pickled_without_its_table_and_refreshed():
     np.testing.assert_array_equal(
         batch, np.vstack([fresh._raw_predict(X[i : i + 1]) for i in range(50)])
     )
+
+
+def test_huge_forests_are_not_kept_and_predict_the_same(monkeypatch):
+    X, y = _data(4)
+    kept = GradientBoostingRegressor(n_estimators=8, random_state=0).fit(X, y * 1.0)
+    monkeypatch.setattr(_forest_traversal, "FOREST_MAX_NODES", 10)
+    monkeypatch.setattr(_gb_base, "FOREST_MAX_NODES", 10)
+    huge = GradientBoostingRegressor(n_estimators=8, random_state=0).fit(X, y * 1.0)
+    assert huge._flat_forest is None and huge._model().forest is None
+    np.testing.assert_array_equal(huge.predict(X), kept.predict(X))
+    monkeypatch.setattr(_gb_outputs, "FLAT_MAX_PAIRS", 0)  # tree by tree
+    np.testing.assert_array_equal(huge.predict(X), kept.predict(X))
+    assert pickle.loads(pickle.dumps(huge))._flat_forest is None
