@@ -168,7 +168,9 @@ class FlatForest:
         next_state, feature = self._routing
         n_rows, n_features = binned.shape
         flat = binned.ravel()
-        row_start = np.arange(0, n_rows * n_features, n_features, dtype=np.int32)
+        if n_rows * n_features >= 1 << 31:  # positions beyond int32
+            feature = feature.astype(np.intp)
+        row_start = np.arange(0, n_rows * n_features, n_features, dtype=feature.dtype)
         state = np.repeat(self.roots[:, None] * self.n_bins, n_rows, axis=1)
         state = state.astype(np.int32)
         # ``take`` gathers faster than indexing with ``[]``.
