@@ -211,6 +211,17 @@ class TreeOutputsMixin(IndexableMembersMixin):
         binned = self._predict_mapper.transform(X)
         missing_bin = self._predict_mapper.missing_bin_
         n_stages, n_trees = self.estimators_.shape
+        forest = self._model().forest
+        if forest is not None:  # all trees at once, in row chunks
+            leaves = np.empty((X.shape[0], n_stages, n_trees))
+            step = forest.chunk_rows()
+            for start in range(0, X.shape[0], step):
+                rows = slice(start, start + step)
+                local = forest.leaves(binned[rows], missing_bin)
+                local -= forest.roots[:, None]
+                local = local.reshape(n_stages, n_trees, -1)
+                leaves[rows] = local.transpose(2, 0, 1)  # cache-sized transposes
+            return leaves
         leaves = np.zeros((X.shape[0], n_stages, n_trees))
         for i, trees in enumerate(self.estimators_):
             for k, tree in enumerate(trees):
@@ -238,6 +249,15 @@ class TreeOutputsMixin(IndexableMembersMixin):
         X = self._validate_X_predict(X)
         binned = self._predict_mapper.transform(X)
         missing_bin = self._predict_mapper.missing_bin_
+        forest = self._model().forest
+        if forest is not None:  # all trees at once, in row chunks
+            out = np.empty((X.shape[0], forest.roots.shape[0]))
+            step = forest.chunk_rows()
+            for start in range(0, X.shape[0], step):
+                rows = slice(start, start + step)
+                values = forest.values(binned[rows], missing_bin)
+                np.multiply(values.T, self.learning_rate, out=out[rows])
+            return out
         columns = [
             self.learning_rate * member.tree_.predict_binned(binned, missing_bin)
             for member in self.estimators_.ravel()

@@ -5,6 +5,7 @@ import pickle
 
 import numpy as np
 import pytest
+from sklearn.base import is_classifier
 from sklearn.datasets import make_classification
 
 from skdeep.ensemble import (
@@ -150,3 +151,17 @@ def test_huge_forests_are_not_kept_and_predict_the_same(monkeypatch):
     monkeypatch.setattr(_gb_outputs, "FLAT_MAX_PAIRS", 0)  # tree by tree
     np.testing.assert_array_equal(huge.predict(X), kept.predict(X))
     assert pickle.loads(pickle.dumps(huge))._flat_forest is None
+
+
+@pytest.mark.parametrize("model", [_GBC(n_estimators=12), _GBR(n_estimators=12)])
+def test_apply_and_transform_through_the_forest_equal_the_per_tree_path(
+    model, monkeypatch
+):
+    X, y = _data(5)
+    model.set_params(random_state=0).fit(X, y if is_classifier(model) else y * 1.0)
+    assert model._flat_forest is not None
+    monkeypatch.setattr(_forest_traversal, "_CHUNK_PAIRS", 100)  # several chunks
+    leaves, columns = model.apply(X), model.transform(X)
+    monkeypatch.delattr(model, "_flat_forest")
+    np.testing.assert_array_equal(leaves, model.apply(X))
+    np.testing.assert_array_equal(columns, model.transform(X))
