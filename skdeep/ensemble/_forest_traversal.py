@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._hist_tree_nodes import TREE_LEAF, child_by_bin, goes_left
+from ._hist_tree_nodes import TREE_LEAF, goes_left, routing_tables, walk_routing
 
 __all__ = ["FLAT_MAX_PAIRS", "FOREST_MAX_NODES", "FlatForest"]
 
@@ -106,13 +106,8 @@ class FlatForest:
         self._routing = None
         if n_bins is None or n_nodes * n_bins > ROUTING_MAX_ENTRIES:
             return
-        # ``next_state[node * n_bins + b]`` is ``child * n_bins``; leaves
-        # point at themselves (their children are themselves).
-        child = child_by_bin(self, slice(None), n_bins, n_bins - 1)
-        child *= n_bins
         # int32 halves the tables (gathers are as fast as with int64).
-        feature = np.repeat(self.feature, n_bins).astype(np.int32)
-        self._routing = (child.ravel().astype(np.int32), feature)
+        self._routing = routing_tables(self, n_bins, n_bins - 1, np.int32)
 
     def _build_comparisons(self):
         """Per-node arrays of the table-free pass (:meth:`_compared_leaves`).
@@ -165,20 +160,9 @@ class FlatForest:
 
     def _routed_leaves(self, binned):
         """:meth:`leaves` through the routing table."""
-        next_state, feature = self._routing
-        n_rows, n_features = binned.shape
-        flat = binned.ravel()
-        if n_rows * n_features >= 1 << 31:  # positions beyond int32
-            feature = feature.astype(np.intp)
-        row_start = np.arange(0, n_rows * n_features, n_features, dtype=feature.dtype)
-        state = np.repeat(self.roots[:, None] * self.n_bins, n_rows, axis=1)
-        state = state.astype(np.int32)
-        # ``take`` gathers faster than indexing with ``[]``.
-        for _ in range(self.max_depth):
-            columns = feature.take(state)
-            columns += row_start
-            state += flat.take(columns)
-            state = next_state.take(state)
+        start = self.roots[:, None] * self.n_bins
+        state = np.repeat(start, binned.shape[0], axis=1).astype(np.int32)
+        state = walk_routing(self._routing, binned, state, self.max_depth)
         state //= self.n_bins
         return state
 

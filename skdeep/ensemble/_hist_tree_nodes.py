@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["HistTree", "NodeStore", "child_by_bin", "goes_left"]
+__all__ = [
+    "HistTree",
+    "NodeStore",
+    "child_by_bin",
+    "goes_left",
+    "routing_tables",
+    "walk_routing",
+]
 
 #: Largest ``node_count * n_bins`` traversed through routing tables.
 _ROUTING_MAX_ENTRIES = 2**18
@@ -35,6 +42,52 @@ def goes_left(bins, missing_bin, missing_go_left, bin_threshold):
     """The split rule: bins up to the threshold go left, the missing bin
     follows ``missing_go_left`` (all arguments broadcast elementwise)."""
     return np.where(bins == missing_bin, missing_go_left, bins <= bin_threshold)
+
+
+def routing_tables(nodes, n_bins, missing_bin, dtype=np.intp):
+    """One-gather-per-level traversal tables, indexed by ``node * n_bins``.
+
+    ``next_state[node * n_bins + b]`` is ``child * n_bins`` for the child a
+    row with bin ``b`` goes to (leaves point at themselves, so rows that reach
+    a leaf early stay there), and ``feature[node * n_bins + k]`` is the node's
+    split feature for every ``k``.  ``nodes`` has the node arrays of
+    :class:`HistTree` (leaves marked by ``TREE_LEAF`` or by being their own
+    children).
+
+    Returns
+    -------
+    next_state, feature : ndarray of shape (n_nodes * n_bins,), dtype ``dtype``
+    """
+    leaf = nodes.children_left == TREE_LEAF
+    child = child_by_bin(nodes, slice(None), n_bins, missing_bin)
+    child[leaf] = np.flatnonzero(leaf)[:, None]
+    child *= n_bins
+    feature = np.where(leaf, 0, nodes.feature)
+    return (
+        child.ravel().astype(dtype, copy=False),
+        np.repeat(feature, n_bins).astype(dtype, copy=False),
+    )
+
+
+def walk_routing(tables, binned, state, depth):
+    """Move ``state`` (``node * n_bins``, any shape ending in the rows of
+    ``binned``) ``depth`` levels down through :func:`routing_tables`.
+
+    A level is five passes: the split feature, the row's position, its bin,
+    and the child (``take`` gathers faster than ``[]`` indexing).
+    """
+    next_state, feature = tables
+    n_rows, n_features = binned.shape
+    flat = binned.ravel()
+    if n_rows * n_features >= 1 << 31:  # positions beyond int32
+        feature = feature.astype(np.intp)
+    row_start = np.arange(0, n_rows * n_features, n_features, dtype=feature.dtype)
+    for _ in range(depth):
+        columns = feature.take(state)
+        columns += row_start
+        state += flat.take(columns)
+        state = next_state.take(state)
+    return state
 
 
 def child_by_bin(nodes, which, n_bins, missing_bin):
@@ -189,32 +242,9 @@ class HistTree:
         n_bins = missing_bin + 1
         if self.node_count * n_bins > _ROUTING_MAX_ENTRIES:
             return self._apply_by_levels(binned, missing_bin)
-        next_state, feature = self._routing(n_bins, missing_bin)
-        n_rows, n_features = binned.shape
-        flat = binned.ravel()
-        row_start = np.arange(0, n_rows * n_features, n_features, dtype=np.intp)
-        state = np.zeros(n_rows, dtype=np.intp)
-        for _ in range(self.max_depth):  # ``take``: faster than ``[]`` gathers
-            columns = feature.take(state)
-            columns += row_start
-            state += flat.take(columns)
-            state = next_state.take(state)
-        return state // n_bins
-
-    def _routing(self, n_bins, missing_bin):
-        """One-gather-per-level traversal tables, indexed by ``node * n_bins``.
-
-        ``next_state[node * n_bins + b]`` is ``child * n_bins`` for the child
-        a row with bin ``b`` goes to (leaves point at themselves, so rows that
-        reach a leaf early stay there), and ``feature[node * n_bins + k]`` is
-        the node's split feature for every ``k``.
-        """
-        inner = self.children_left != TREE_LEAF
-        child = child_by_bin(self, slice(None), n_bins, missing_bin)
-        child[~inner] = np.flatnonzero(~inner)[:, None]
-        child *= n_bins
-        feature = np.where(inner, self.feature, 0)
-        return child.ravel(), np.repeat(feature, n_bins)
+        tables = routing_tables(self, n_bins, missing_bin)
+        state = np.zeros(binned.shape[0], dtype=np.intp)
+        return walk_routing(tables, binned, state, self.max_depth) // n_bins
 
     def _apply_by_levels(self, binned, missing_bin):
         """:meth:`apply_binned` by explicit comparisons, level by level."""

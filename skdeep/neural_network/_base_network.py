@@ -15,6 +15,7 @@ from sklearn.utils import check_random_state
 
 from .. import nn
 from ..nn import Dense, Sequential
+from ..nn.layers.containers import forward_layers
 
 __all__ = ["NetworkStateMixin"]
 
@@ -37,22 +38,14 @@ _PREDICT_CHUNK_ROWS = 8192
 def forward_in_chunks(layers, X, chunk_rows=_PREDICT_CHUNK_ROWS):
     """Inference pass of ``layers`` over ``X``, ``chunk_rows`` rows at a time."""
 
-    def run(block):
-        # Arrays a layer just made may be overwritten by the next one (an
-        # activation then works in place): one allocation per layer, not two.
-        owned = False
-        for layer in layers:
-            if owned:
-                block = layer._forward_owned(block, False)
-            else:
-                block = layer.forward(block, training=False)
-            owned = layer._fresh_output
-        return block
-
+    # Arrays a layer just made may be overwritten by the next one (an
+    # activation then works in place): one allocation per layer, not two.
     if X.shape[0] <= chunk_rows:
-        return run(X)
+        return forward_layers(layers, X)
     starts = range(0, X.shape[0], chunk_rows)
-    return np.concatenate([run(X[start : start + chunk_rows]) for start in starts])
+    return np.concatenate(
+        [forward_layers(layers, X[start : start + chunk_rows]) for start in starts]
+    )
 
 
 class NetworkStateMixin:

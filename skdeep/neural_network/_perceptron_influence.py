@@ -114,9 +114,7 @@ class Profiles:
             # build by one comparison than to gather.  (g + b) * 1 is g * 1 +
             # b * 1 bit for bit, and b is formed with the same dtypes as the
             # gathered offset, so the rows equal the gathered ones.
-            if self.intercept_step:
-                gram_rows += self.intercept_step * self.later[-1]
-            gram_rows *= np.arange(length) > positions[:, None]
+            self._step_and_mask(gram_rows, positions, length)
             return
         elif self._factorizable(length):
             self._apply_factorized(gram_rows, positions, length)
@@ -148,6 +146,10 @@ class Profiles:
             exponents = -(np.arange(self.max_length, dtype=self.dtype) + 1)
             inverse = self._inverse = self.shrink**exponents
         gram_rows *= inverse[positions][:, None]
+        self._step_and_mask(gram_rows, positions, length)
+
+    def _step_and_mask(self, gram_rows, positions, length):
+        """Add the intercept step, then zero each row up to its own position."""
         if self.intercept_step:
             gram_rows += self.intercept_step * self.later[-1]
         gram_rows *= np.arange(length) > positions[:, None]

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from .base import Layer, share_value_buffer
 
-__all__ = ["Sequential"]
+__all__ = ["Sequential", "forward_layers"]
+
+
+def forward_layers(layers, x, training=False, first_owned=False):
+    """``x`` through ``layers`` in turn; a layer may overwrite its input
+    when the previous layer made that array (``_fresh_output``), and the
+    first one when ``first_owned`` (the caller's ``x`` is never touched
+    otherwise)."""
+    owned = first_owned
+    for layer in layers:
+        x = layer._forward_owned(x, training) if owned else layer.forward(x, training)
+        owned = layer._fresh_output
+    return x
 
 
 class Sequential(Layer):
@@ -56,15 +68,7 @@ class Sequential(Layer):
         return self._forward_owned(x, training, first_owned=False)
 
     def _forward_owned(self, x, training, first_owned=True):
-        owned = first_owned
-        for layer in self.layers:
-            x = (
-                layer._forward_owned(x, training)
-                if owned
-                else layer.forward(x, training)
-            )
-            owned = layer._fresh_output
-        return x
+        return forward_layers(self.layers, x, training, first_owned)
 
     def backward(self, dy):
         return self._backward(dy, owned=False, input_gradient=True)
