@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .base import Layer, share_value_buffer
 
-__all__ = ["Sequential", "forward_layers"]
+__all__ = ["Sequential"]  # forward_layers: an internal helper
 
 
 def forward_layers(layers, x, training=False, first_owned=False):
