@@ -165,7 +165,8 @@ def _train_sequential(X, problems, coef, intercept, settings, rng):
             stopped = state.update(active, -score)
         else:
             stopped = state.update(active, objective / n_train)
-        active = np.setdiff1d(active, stopped)
+        if stopped.size:
+            active = active[~np.isin(active, stopped)]
         if active.size == 0:
             if settings["verbose"]:
                 print(f"Convergence after {epoch + 1} epochs took "

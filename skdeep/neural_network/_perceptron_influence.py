@@ -44,15 +44,15 @@ class Influence:
         self.X_T = SparseGram(X_window) if sp.issparse(X_window) else X_window.T
         self.length = length = X_window.shape[0]
         self.profiles = profiles
+        if eager and not sp.issparse(X_window):
+            # Dense mistakes (several problems, short window): one Gram product.
+            self._fill_square()
+            return
         self.slot = np.full(length, -1)
         self.rows = np.empty((min(length, 64), length), dtype=profiles.dtype)
         self.n_rows = 0
         if eager:
-            # Dense mistakes (several problems, short window): one Gram product.
-            if sp.issparse(X_window):
-                self._fill(np.arange(length))
-            else:
-                self._fill_square()
+            self._fill(np.arange(length))
 
     def _fill_square(self):
         """All rows at once: the upper triangle of ``X X^T`` by BLAS ``syrk``.
@@ -121,6 +121,8 @@ class Profiles:
         if shrink != 1.0:
             decay[max_length + 1 :] = shrink ** np.arange(max_length, dtype=dtype)
         self.decay = decay
+        # shrink ** k for k = 0 .. max_length (the window kernel's factors).
+        self.powers = shrink ** np.arange(max_length + 1, dtype=dtype)
         self._square = {}
 
     def apply(self, gram_rows, positions, length):
