@@ -133,9 +133,14 @@ class Window:
 
     def squared_norms(self, positions):
         """``||x_k||^2`` of the window samples at ``positions``."""
-        if sp.issparse(self.X) and _wide(self.X, positions.shape[0]):
-            rows = self.X[positions]
-            return np.asarray(rows.multiply(rows).sum(axis=1)).ravel()
+        if sp.issparse(self.X):
+            # Straight from the CSR arrays of the (canonical) rows: scipy's
+            # row indexing and element-wise product cost 20-30x more.
+            entries, owner = gather_segments(self.X.indptr, positions)
+            values = self.X.data[entries]
+            return np.bincount(
+                owner, weights=values * values, minlength=positions.shape[0]
+            )
         rows = dense_rows(self.X, positions)
         return np.einsum("ij,ij->i", rows, rows)
 
