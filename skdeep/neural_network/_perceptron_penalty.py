@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 __all__ = ["L1Truncation", "penalty_sum", "sum_sq_norms"]
@@ -61,8 +63,7 @@ def sum_sq_norms(window, coef, intercept, updates, decisions, shrink, intercept_
     recurrence is linear, so its sum over the window is a geometric closed form.
     """
     length = updates.shape[1]
-    ratio = shrink * shrink
-    geometric = np.cumsum(np.concatenate([[0.0], ratio ** np.arange(length)]))
+    geometric = _geometric_sums(shrink * shrink, length)
     total = np.einsum("ij,ij->i", coef, coef) * geometric[length]
     touched = np.flatnonzero(updates.any(axis=0))
     if touched.size:
@@ -73,6 +74,17 @@ def sum_sq_norms(window, coef, intercept, updates, decisions, shrink, intercept_
         jump = 2.0 * shrink * u * w_dot_x + u**2 * window.squared_norms(touched)
         total += jump @ geometric[length - 1 - touched]
     return total
+
+
+@functools.lru_cache(maxsize=64)
+def _geometric_sums(ratio, length):
+    """``[0, 1, 1 + r, 1 + r + r^2, ...]`` (``length + 1`` partial sums), read-only.
+
+    Windows recur with a few lengths: cached, the sums cost nothing per window.
+    """
+    sums = np.cumsum(np.concatenate([[0.0], ratio ** np.arange(length)]))
+    sums.flags.writeable = False
+    return sums
 
 
 def penalty_sum(penalty, window, coef, intercept, updates, visited, shrink, step):
