@@ -82,19 +82,6 @@ class WindowSizer:
             cache[key] = Profiles(self.max_length, shrink, intercept_step, dtype)
         return cache[key]
 
-    def intercept_path(self, signed_step, intercept_step):
-        """Whether the windows need an ``InterceptPath`` (decided once).
-
-        The first epoch decides for the later ones: they train a subset of its
-        problems with the same updates, whose partial sums stay exact when the
-        first epoch's do, and the path gives the very same floats where it is
-        not needed (only slower).  Saves four passes over the targets per epoch.
-        """
-        cache = self.__dict__.setdefault("_intercept_path", {})
-        if intercept_step not in cache:
-            cache[intercept_step] = _needs_intercept_path(signed_step, intercept_step)
-        return cache[intercept_step]
-
     def record_mistakes(self, n_mistakes, n_samples):
         """Track the recent mistake rate of the worst problem.
 
@@ -178,7 +165,7 @@ def perceptron_epoch(
     """
     if sizer is None:
         sizer = WindowSizer(max_length=default_max_length(X))
-    exact_intercept = sizer.intercept_path(signed_step, intercept_step)
+    exact_intercept = _needs_intercept_path(signed_step, intercept_step)
     pass_args = _pass_args(
         sizer, shrink, intercept_step, penalty, coef.dtype, exact_intercept
     )

@@ -194,3 +194,25 @@ def test_factorized_shrink_rows_equal_the_gathered_factors(shrink, intercept_ste
     assert profiles._factorizable(length) is (shrink == 0.999)
     assert_allclose(rows, expected, rtol=1e-13, atol=1e-14)
     assert_array_equal(rows == 0, expected == 0)  # earlier samples: exact zeros
+
+
+@pytest.mark.parametrize("shrink", [1.0, 0.97])
+@pytest.mark.parametrize("intercept_step", [1.0, 0.0])
+def test_whole_window_influence_equals_its_definition(shrink, intercept_step):
+    # The eager (syrk, upper triangle only) and the on-demand rows both equal
+    # shrink ** (k - 1 - j) x_j @ x_k + intercept_step for k > j, 0 elsewhere.
+    from skdeep.neural_network._perceptron_influence import Influence, Profiles
+
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(40, 6))
+    j, k = np.meshgrid(np.arange(40), np.arange(40), indexing="ij")
+    expected = np.where(
+        k > j, shrink ** (k - 1.0 - j) * (X @ X.T) + intercept_step, 0.0
+    )
+    profiles = Profiles(64, shrink, intercept_step, np.float64)
+    eager = Influence(X, profiles, eager=True)
+    assert_allclose(eager.full(), expected, rtol=1e-12, atol=1e-12)
+    assert_allclose(eager.take(np.array([7, 0])), expected[[7, 0]], rtol=1e-12)
+    lazy = Influence(X, profiles)
+    assert lazy.full() is None
+    assert_allclose(lazy.take(np.arange(40)), expected, rtol=1e-12, atol=1e-12)
