@@ -108,6 +108,26 @@ def iter_chunks(n_samples: int, n_clusters: int, n_features: int, itemsize: int)
         yield slice(start, min(start + step, n_samples))
 
 
+# Up to this size (cache-resident data) a transposed copy of dense X pays for
+# itself within one or two passes; on larger data the products are bound by
+# memory traffic in either layout and the copy would be pure cost.
+_TRANSPOSED_MAX_BYTES = 2**20
+
+
+def transposed_copy(X):
+    """C-contiguous ``X.T`` for small dense ``X``, else None.
+
+    Products with few centres or candidates, ``rows @ X_t``, run about three
+    times faster in this layout than ``X @ rows.T`` (19 against 56 us for
+    4 rows of digits): BLAS gets the long sample axis as its contiguous
+    dimension, and the elementwise passes that follow run along rows
+    instead of a short axis.
+    """
+    if sp.issparse(X) or X.nbytes > _TRANSPOSED_MAX_BYTES:
+        return None
+    return np.ascontiguousarray(X.T)
+
+
 def squared_norms(X) -> np.ndarray:
     """Squared Euclidean norm of each row of a dense or CSR matrix."""
     if sp.issparse(X):
@@ -324,21 +344,29 @@ def average_centers(sums, weights):
     return sums
 
 
-def tolerance(X, tol: float) -> float:
-    """Absolute tolerance: ``tol`` times the mean per-feature variance of X."""
+def tolerance(X, tol: float, centered: bool = False) -> float:
+    """Absolute tolerance: ``tol`` times the mean per-feature variance of X.
+
+    ``centered`` says that dense ``X`` already has zero column means: the
+    mean variance is then ``||X||_F^2 / X.size``, one BLAS dot product
+    (15 against 180 us for ``np.var`` on digits).
+    """
     if tol == 0:
         return 0.0
     if sp.issparse(X):
         # Accumulates in float64 and centres each column: no cancellation.
         variances = mean_variance_axis(X.tocsr(), axis=0)[1]
+    elif centered:
+        flat = X.ravel()
+        return float(flat @ flat) / X.size * tol
     elif X.dtype == np.float64 and X.shape[1] <= 16:
         # numpy's reductions down the sample axis pay per row when rows are
         # short; matrix-vector products with a vector of ones do the same
         # two-pass sums at BLAS speed (5x faster with 2 features).
         ones = np.ones(X.shape[0])
-        centered = X - (ones @ X) / X.shape[0]
-        centered *= centered
-        variances = (ones @ centered) / X.shape[0]
+        centered_X = X - (ones @ X) / X.shape[0]
+        centered_X *= centered_X
+        variances = (ones @ centered_X) / X.shape[0]
     else:
         variances = np.var(X, axis=0)
     return float(np.mean(variances) * tol)

@@ -155,7 +155,6 @@ class KMeans(BaseKMeans):
         X = self._check_input(X, reset=True, copy=self.copy_x)
         self._check_n_samples(X)
         n_init, run_once = self._resolve_n_init(), self._single_run()
-        tol = self._tolerance(X)
         random_state = check_random_state(self.random_state)
         sample_weight = check_fit_sample_weight(sample_weight, X)
         init = self._checked_init(X)
@@ -166,6 +165,7 @@ class KMeans(BaseKMeans):
             if not isinstance(init, str) and not callable(init):
                 init -= X_mean
         try:
+            tol = self._tolerance(X, centered=X_mean is not None)
             best = self._best_of_runs(
                 X, sample_weight, init, n_init, run_once, tol, random_state
             )

@@ -84,8 +84,8 @@ class BaseKMeans(
                 f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}."
             )
 
-    def _tolerance(self, X):
-        return tolerance(X, self.tol)
+    def _tolerance(self, X, centered=False):
+        return tolerance(X, self.tol, centered)
 
     def _validate_center_shape(self, X, centers, n_centroids=None):
         n_centroids = self.n_clusters if n_centroids is None else n_centroids

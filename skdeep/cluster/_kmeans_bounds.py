@@ -23,6 +23,7 @@ import numpy as np
 from ._k_means_common import (
     centre_rows,
     closest_centres,
+    first_argmin,
     iter_chunks,
     partial_distances,
     prepare_centers,
@@ -30,6 +31,7 @@ from ._k_means_common import (
     run_in_row_parts,
     scan_by_centre,
     squared_norms,
+    transposed_copy,
 )
 
 # Past this fraction of candidates a plain pass over contiguous chunks beats
@@ -213,15 +215,28 @@ class FullPassLabels(HamerlyBounds):
 
     No bounds to keep: the argmin of ``||c||² - 2 x·c`` (the ``||x||²`` term
     does not change it), as scikit-learn's Lloyd iteration computes it.
+    Small dense data keeps a :func:`transposed_copy` of X for the pass:
+    ``-2 C @ X_t`` is 20-40 % cheaper than the product in X's own layout
+    (65 against 100 us for 10 centres on digits).
     """
 
     def __init__(self, X, centers):
         self.X = X
+        self.X_t = transposed_copy(X)
         self.labels = np.empty(X.shape[0], dtype=np.int32)
         self.recompute(centers, None)
 
     def _recompute(self, prepared, rows, part):
-        n_clusters = prepared[1].shape[0]
+        minus_two_centers_t, centers_sq = prepared
+        n_clusters = centers_sq.shape[0]
+        if self.X_t is not None and rows is None:
+            block_t = minus_two_centers_t.T @ self.X_t[:, part]
+            block_t += centers_sq[:, None]
+            if n_clusters <= _COLUMN_SCAN_MAX_CLUSTERS:
+                first_argmin(block_t, self.labels[part])
+            else:
+                self.labels[part] = np.argmin(block_t, axis=0)
+            return
         by_centre = scan_by_centre(self.X, n_clusters)
         for idx in self._chunks(rows, n_clusters, part):
             closest_centres(self.X[idx], prepared, self.labels[idx], by_centre)

@@ -10,7 +10,7 @@ from sklearn.utils import check_array, check_random_state
 
 from ..utils import Interval, validate_parameter_constraints
 from ..utils.validation import check_sample_weight
-from ._k_means_common import single_threaded_blas, squared_norms
+from ._k_means_common import single_threaded_blas, squared_norms, transposed_copy
 
 __all__ = ["kmeans_plusplus"]
 
@@ -107,20 +107,16 @@ def kmeans_plusplus(
     )
 
 
-# Up to this many dense features the distances are laid out one candidate per
-# row: the elementwise passes then run along contiguous rows instead of a
-# short axis (3x faster with 2 features), while the product stays cheap.
-_ROW_LAYOUT_MAX_FEATURES = 16
+def _sq_distances_to(rows, X, x_squared_norms, X_t=None):
+    """Squared distances, shape (len(rows), n_samples), from dense ``rows`` to X.
 
-
-def _sq_distances_to(rows, X, x_squared_norms):
-    """Squared distances, shape (len(rows), n_samples), from dense ``rows`` to X."""
-    if not sp.issparse(X) and X.shape[1] <= _ROW_LAYOUT_MAX_FEATURES:
-        cross = np.empty((rows.shape[0], X.shape[0]), dtype=X.dtype)
-        np.matmul(X, rows.T, out=cross.T)
+    ``X_t`` is X's :func:`transposed_copy` (None: not kept).
+    """
+    if X_t is not None:
+        cross = rows @ X_t
     else:
-        cross = np.asarray(X @ rows.T).T
-    dist = np.multiply(cross, -2.0, out=cross if cross.flags.writeable else None)
+        cross = np.ascontiguousarray(np.asarray(X @ rows.T).T)
+    dist = np.multiply(cross, -2.0, out=cross)
     dist += x_squared_norms
     dist += squared_norms(rows)[:, None]
     return np.maximum(dist, 0.0, out=dist)
@@ -131,6 +127,18 @@ def _row(X, index):
     if sp.issparse(X):
         return X[[index]].toarray().ravel()
     return X[index]
+
+
+def _weighted_draw(random_state, sample_weight):
+    """``random_state.choice(n, p=sample_weight / sample_weight.sum())``.
+
+    The same draw from the same stream of random numbers (one uniform
+    number against the normalised cumulative weights), without the
+    validation of ``p`` that makes ``choice`` cost ~120 us on 1797 samples.
+    """
+    cdf = np.cumsum(sample_weight / sample_weight.sum())
+    cdf /= cdf[-1]
+    return int(np.searchsorted(cdf, random_state.random_sample(), side="right"))
 
 
 @single_threaded_blas
@@ -152,11 +160,14 @@ def _kmeans_plusplus(
         X_dist = X.astype(np.float64)
         norms = squared_norms(X_dist)
 
+    X_t = transposed_copy(X_dist)
+
     def sq_distances_to(rows):
-        dist = _sq_distances_to(rows.astype(X_dist.dtype, copy=False), X_dist, norms)
+        rows = rows.astype(X_dist.dtype, copy=False)
+        dist = _sq_distances_to(rows, X_dist, norms, X_t)
         return dist.astype(X.dtype, copy=False)
 
-    first = random_state.choice(n_samples, p=sample_weight / sample_weight.sum())
+    first = _weighted_draw(random_state, sample_weight)
     centers[0], indices[0] = _row(X, first), first
     closest_sq = sq_distances_to(centers[:1])[0]
     potential = closest_sq @ sample_weight

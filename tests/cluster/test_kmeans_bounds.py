@@ -41,13 +41,20 @@ def test_single_centre():
 
 
 @pytest.mark.parametrize("container", [np.asarray, sp.csr_matrix])
+# Dense data too large for a transposed copy takes the chunked passes.
+@pytest.mark.parametrize("transposed_max_bytes", [2**20, 0])
 # 4 features: the per-centre layout; 40 features or 20 centres: argmin rows.
 @pytest.mark.parametrize("n_features, n_clusters", [(4, 5), (40, 5), (4, 20)])
-def test_full_pass_labels_are_the_closest_centres(container, n_features, n_clusters):
+def test_full_pass_labels_are_the_closest_centres(
+    monkeypatch, container, transposed_max_bytes, n_features, n_clusters
+):
+    monkeypatch.setattr(_k_means_common, "_TRANSPOSED_MAX_BYTES", transposed_max_bytes)
     rng = np.random.RandomState(1)
     X = rng.normal(size=(300, n_features))
     centers = X[rng.choice(300, n_clusters, replace=False)].copy()
     labels = FullPassLabels(container(X), centers)
+    keeps_copy = container is np.asarray and transposed_max_bytes > 0
+    assert (labels.X_t is not None) == keeps_copy
     for _ in range(3):
         centers = centers + rng.normal(scale=0.5, size=centers.shape)
         labels.shift(None)
@@ -155,4 +162,7 @@ def test_tolerance_is_tol_times_the_mean_feature_variance(dtype, n_features):
     for data in (X, sp.csr_matrix(X)):
         got = _k_means_common.tolerance(data, 1e-3)
         np.testing.assert_allclose(got, expected, rtol=rtol)
+    # KMeans.fit asks for it after centring X.
+    got = _k_means_common.tolerance(X - X.mean(axis=0), 1e-3, centered=True)
+    np.testing.assert_allclose(got, expected, rtol=rtol)
     assert _k_means_common.tolerance(X, 0) == 0.0

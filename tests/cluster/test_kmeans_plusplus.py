@@ -94,14 +94,35 @@ def test_bad_input(kwargs, match):
 
 
 @pytest.mark.parametrize("n_features", [2, 40])
-def test_squared_distances_to_candidates_in_both_layouts(n_features):
+def test_squared_distances_to_candidates_in_every_layout(n_features):
+    from skdeep.cluster._k_means_common import transposed_copy
     from skdeep.cluster._kmeans_plusplus import _sq_distances_to
 
     rng = np.random.RandomState(2)
     X = rng.normal(size=(200, n_features))
     rows = rng.normal(size=(3, n_features))
     expected = ((rows[:, None, :] - X[None]) ** 2).sum(axis=2)
-    for data in (X, sp.csr_matrix(X)):
-        dist = _sq_distances_to(rows, data, (X**2).sum(axis=1))
+    X_t = transposed_copy(X)
+    assert X_t.flags.c_contiguous and transposed_copy(sp.csr_matrix(X)) is None
+    for data, data_t in ((X, None), (X, X_t), (sp.csr_matrix(X), None)):
+        dist = _sq_distances_to(rows, data, (X**2).sum(axis=1), data_t)
         assert dist.shape == (3, 200) and dist.min() >= 0
         np.testing.assert_allclose(dist, expected, rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_first_centre_is_numpy_choice_draw(seed):
+    # The first centre must be the draw RandomState.choice makes with the
+    # normalised weights as p, leaving the stream in the same state.
+    from skdeep.cluster._kmeans_plusplus import _weighted_draw
+
+    rng = np.random.RandomState(seed)
+    n_samples = rng.randint(1, 40)
+    # Some zero weights, at least one positive.
+    weights = rng.uniform(size=n_samples) * (rng.uniform(size=n_samples) > 0.3)
+    weights[rng.randint(n_samples)] += 1.0
+    ours, numpy_rs = np.random.RandomState(seed), np.random.RandomState(seed)
+    assert _weighted_draw(ours, weights) == numpy_rs.choice(
+        weights.size, p=weights / weights.sum()
+    )
+    assert ours.random_sample() == numpy_rs.random_sample()
