@@ -107,6 +107,12 @@ def kmeans_plusplus(
     )
 
 
+# Without a transposed copy, up to this many dense features the product is
+# written straight into the one-candidate-per-row layout (3x faster
+# elementwise passes with 2 features than along the short axis).
+_ROW_LAYOUT_MAX_FEATURES = 16
+
+
 def _sq_distances_to(rows, X, x_squared_norms, X_t=None):
     """Squared distances, shape (len(rows), n_samples), from dense ``rows`` to X.
 
@@ -114,6 +120,9 @@ def _sq_distances_to(rows, X, x_squared_norms, X_t=None):
     """
     if X_t is not None:
         cross = rows @ X_t
+    elif not sp.issparse(X) and X.shape[1] <= _ROW_LAYOUT_MAX_FEATURES:
+        cross = np.empty((rows.shape[0], X.shape[0]), dtype=X.dtype)
+        np.matmul(X, rows.T, out=cross.T)
     else:
         cross = np.ascontiguousarray(np.asarray(X @ rows.T).T)
     dist = np.multiply(cross, -2.0, out=cross)
