@@ -150,6 +150,27 @@ def _weighted_draw(random_state, sample_weight):
     return int(np.searchsorted(cdf, random_state.random_sample(), side="right"))
 
 
+def _distances_from(X, x_squared_norms):
+    """``rows -> squared distances (len(rows), n_samples)`` to X, in X's dtype.
+
+    float32 distances lose digits to cancellation in ||x||² - 2x·c + ||c||²;
+    they are computed in float64 (as scikit-learn does) to keep the draws
+    stable.  Small dense X gets its :func:`transposed_copy` once, here.
+    """
+    X_dist, norms = X, x_squared_norms
+    if X.dtype == np.float32:
+        X_dist = X.astype(np.float64)
+        norms = squared_norms(X_dist)
+    X_t = transposed_copy(X_dist)
+
+    def sq_distances_to(rows):
+        rows = rows.astype(X_dist.dtype, copy=False)
+        dist = _sq_distances_to(rows, X_dist, norms, X_t)
+        return dist.astype(X.dtype, copy=False)
+
+    return sq_distances_to
+
+
 @single_threaded_blas
 def _kmeans_plusplus(
     X, n_clusters, x_squared_norms, sample_weight, random_state, n_local_trials=None
@@ -161,20 +182,7 @@ def _kmeans_plusplus(
         n_local_trials = 2 + int(np.log(n_clusters))
     centers = np.empty((n_clusters, n_features), dtype=X.dtype)
     indices = np.full(n_clusters, -1, dtype=int)
-
-    # float32 distances lose digits to cancellation in ||x||² - 2x·c + ||c||²;
-    # computing them in float64 (as scikit-learn does) keeps the draws stable.
-    X_dist, norms = X, x_squared_norms
-    if X.dtype == np.float32:
-        X_dist = X.astype(np.float64)
-        norms = squared_norms(X_dist)
-
-    X_t = transposed_copy(X_dist)
-
-    def sq_distances_to(rows):
-        rows = rows.astype(X_dist.dtype, copy=False)
-        dist = _sq_distances_to(rows, X_dist, norms, X_t)
-        return dist.astype(X.dtype, copy=False)
+    sq_distances_to = _distances_from(X, x_squared_norms)
 
     first = _weighted_draw(random_state, sample_weight)
     centers[0], indices[0] = _row(X, first), first
