@@ -49,6 +49,16 @@ class _BaseWeightBoosting(
         "random_state": ["random_state"],
     }
 
+    def get_metadata_routing(self):
+        """Raise ``NotImplementedError``: AdaBoost does not route metadata yet.
+
+        As in scikit-learn, ``sample_weight`` is AdaBoost's own input (its
+        boosting weights), not metadata passed on to the members.
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} has not implemented metadata routing yet."
+        )
+
     def _check_X(self, X):
         return validate_data(
             self,

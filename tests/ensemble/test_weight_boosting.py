@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import sklearn
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn import ensemble as sk_ensemble
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
@@ -188,3 +189,17 @@ def test_tree_members_get_float32_rows_once_and_other_members_the_data_as_is():
     model = AdaBoostClassifier(_DtypeRecorder(), n_estimators=2).fit(X, y)
     model.predict(X)
     assert {dtype for m in model.estimators_ for dtype in m.seen_} == {X.dtype}
+
+
+@pytest.mark.parametrize("cls", [AdaBoostClassifier, AdaBoostRegressor])
+def test_metadata_routing_is_refused_as_in_sklearn(cls):
+    # scikit-learn's AdaBoost has no routing: asking for it, or passing
+    # sample_weight with routing switched on, raises NotImplementedError.
+    with sklearn.config_context(enable_metadata_routing=True):
+        with pytest.raises(NotImplementedError, match="metadata routing"):
+            cls().get_metadata_routing()
+        with pytest.raises(NotImplementedError, match="metadata routing"):
+            cls().fit(X_TOY, Y_TOY, sample_weight=np.ones(len(Y_TOY)))
+    # Routing off (the default): sample_weight is AdaBoost's own input.
+    fitted = cls(n_estimators=2).fit(X_TOY, Y_TOY, sample_weight=np.ones(len(Y_TOY)))
+    assert len(fitted.estimators_) >= 1
