@@ -3,8 +3,8 @@
 * :class:`Window`: the rows of one window (gathered into a reused buffer;
   small sparse windows densified).
 * :func:`dense_rows`: a few rows as a dense array, straight from CSR arrays.
-* :class:`SparseGram`, :func:`rows_combination`: the window products on CSR
-  rows, dense or sparse by width.
+* :class:`SparseGram`, :func:`rows_combination`, :func:`add_rows`: the window
+  products on CSR rows, dense or sparse by width.
 * :class:`QuietStretch`: decisions read from one product over the unpermuted
   data, to skip the samples before the next mistake without gathering rows.
 """
@@ -22,6 +22,7 @@ __all__ = [
     "QuietStretch",
     "SparseGram",
     "Window",
+    "add_rows",
     "default_max_length",
     "dense_rows",
     "rows_combination",
@@ -101,6 +102,20 @@ def rows_combination(X, positions, weights):
     if not _wide(X, positions.shape[0]):
         return (dense_rows(X, positions, transposed=True) @ weights.T).T
     return np.asarray(X[positions].T @ weights.T).T
+
+
+def add_rows(target, X, positions, weights):
+    """In place ``target += weights @ X[positions]`` for one problem, CSR ``X``.
+
+    ``target`` has shape ``(n_features,)`` and ``weights`` ``(len(positions),)``.
+    One ``np.add.at`` over the rows' stored entries, added in sample order
+    as the per-sample rule adds its updates; no dense row or
+    ``n_features``-wide temporary.  For one problem this beats scipy's
+    product (18 against 60 us for 36 rows of 2000 features, 41 against
+    64 us for 235), for several it does not (:func:`rows_combination`).
+    """
+    entries, owner = gather_segments(X.indptr, positions)
+    np.add.at(target, X.indices[entries], weights[owner] * X.data[entries])
 
 
 # Sparse windows with few features are converted to dense arrays (at most

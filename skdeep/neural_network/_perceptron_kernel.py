@@ -41,6 +41,7 @@ import scipy.sparse as sp
 from ._perceptron_data import (
     QuietStretch,
     Window,
+    add_rows,
     default_max_length,
     rows_combination,
 )
@@ -299,7 +300,9 @@ def _apply_updates(X_window, updates, coef, intercept, intercept_step, powers):
     touched = np.flatnonzero(updates.any(axis=0))
     if touched.size:
         # Only the mistaken samples contribute: skip the others' rows.
-        if sp.issparse(X_window):
+        if sp.issparse(X_window) and coef.shape[0] == 1:
+            add_rows(coef[0], X_window, touched, updates[0, touched])
+        elif sp.issparse(X_window):
             coef += rows_combination(X_window, touched, updates[:, touched])
         else:
             coef += updates[:, touched] @ X_window[touched]

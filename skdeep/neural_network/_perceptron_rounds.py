@@ -7,7 +7,9 @@ perceptron rule would update, with a few matrix products instead of a pass
 per sample.  See :func:`solve_window` for why the answer is exact.  A single
 problem on dense rows is scanned mistake by mistake instead
 (:mod:`._perceptron_scan`): with no other problem to share the rounds, a few
-vector operations per mistake cost less than a round.
+vector operations per mistake cost less than a round.  A single problem on
+sparse rows is warm-started from its window restricted to the likely mistakes
+(:func:`_candidate_rounds`).
 """
 
 from __future__ import annotations
@@ -106,6 +108,8 @@ def solve_window(y, steps, decisions, influence, path=None):
     single = decisions.shape[0] == 1
     if single and not sp.issparse(influence.X):
         return single_scan(y, steps, decisions, influence, path)
+    if single:
+        return _candidate_rounds(y, steps, decisions, influence, path)
     mistakes = np.zeros(decisions.shape, dtype=bool)
     current = decisions.copy()
     # Long windows of a single problem mean rare mistakes (late epochs,
@@ -230,3 +234,55 @@ def _guarded_rounds(y, steps, current, guess, influence, path=None, start=None):
         found = np.flatnonzero(y[exact:] * rest <= 0)[:allowance] + exact
         guess[found] = True
         add(found, current)
+
+
+# A single problem on sparse rows first solves the window restricted to its
+# likely mistakes: the samples wrong at the window start and about as many of
+# the least certain others (measured: 99 % of the mistakes on 30000 x 2000
+# sparse data, in about twice as many rows as there are mistakes).
+_CANDIDATES_PER_WRONG = 2
+_EXTRA_CANDIDATES = 8
+_BLOCK_ROUNDS_PER_ROUND = 1.25
+
+
+def _likely_mistakes(margins):
+    """Sorted positions of the smallest start margins (all those <= 0 first)."""
+    n_wrong = int(np.count_nonzero(margins <= 0))
+    count = min(margins.shape[0], _CANDIDATES_PER_WRONG * n_wrong + _EXTRA_CANDIDATES)
+    if count == margins.shape[0]:
+        return np.arange(count)
+    return np.sort(np.argpartition(margins, count - 1)[:count])
+
+
+def _candidate_rounds(y, steps, decisions, influence, path=None):
+    """:func:`solve_window` for one problem on sparse rows, warm-started.
+
+    Sparse influence rows have a large fixed cost per call, and the guarded
+    rounds ask for them a few at a time.  Here the rows of the likely
+    mistakes come in one call; the window restricted to them is solved with
+    their dense square block (the other samples assumed correct), and that
+    answer is the first guess of :func:`_guarded_rounds` on the whole window,
+    which verifies it exactly and corrects it where a sample outside the
+    candidates turns out wrong.
+    """
+    no_mistakes = np.zeros(decisions.shape, dtype=bool)
+    margins = y[0] * _seen(decisions, no_mistakes, path)[0]
+    candidates = _likely_mistakes(margins)
+    block = influence.take(candidates)[:, candidates]
+    sub_path = None
+    if path is not None:
+        sub_path = InterceptPath(path.sums[:, 0], path.units[:, candidates])
+    sub_y = y[:, candidates]
+    _, seen, n_rounds = _jacobi_rounds_dense(
+        sub_y, steps[:, candidates], decisions[:, candidates], block, sub_path
+    )
+    mistaken = candidates[sub_y[0] * seen[0] <= 0]
+    guess = np.zeros(decisions.shape[1], dtype=bool)
+    guess[mistaken] = True
+    current = decisions.copy()
+    if mistaken.size:
+        current[0] += steps[0, mistaken] @ influence.take(mistaken)
+    updates, visited, extra = _guarded_rounds(
+        y, steps, current, guess, influence, path, decisions[0]
+    )
+    return updates, visited, int(n_rounds * _BLOCK_ROUNDS_PER_ROUND) + extra

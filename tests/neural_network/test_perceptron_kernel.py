@@ -9,6 +9,7 @@ from sklearn.datasets import make_classification
 from sklearn.linear_model import Perceptron as SkPerceptron
 
 from skdeep.neural_network import Perceptron
+from skdeep.neural_network import _perceptron_rounds as rounds
 from skdeep.neural_network._perceptron_kernel import WindowSizer, perceptron_epoch
 
 from .test_perceptron import reference_perceptron
@@ -76,6 +77,45 @@ def test_kernel_single_problem_matches_reference(sparse, shrink, fit_intercept):
     w, b = reference_perceptron(
         X, y_sign, step[0], epochs=3, shrink=shrink, fit_intercept=fit_intercept
     )
+    assert_allclose(coef[0], w, atol=1e-10)
+    assert_allclose(intercept[0], b, atol=1e-10)
+
+
+@pytest.mark.parametrize("candidates", ["default", "start_mistakes_only"])
+@pytest.mark.parametrize("whole_steps", [True, False])  # no intercept path / path
+@pytest.mark.parametrize("shrink", [1.0, 0.97])
+def test_sparse_single_problem_candidate_warm_start_is_exact(
+    monkeypatch, candidates, whole_steps, shrink
+):
+    # Wide sparse rows (kept sparse) of one problem: the window is first
+    # solved on its likely mistakes, then verified on the whole window.  With
+    # the start mistakes as the only candidates, later mistakes lie outside
+    # them and the verification must find and add them.
+    if candidates == "start_mistakes_only":
+        monkeypatch.setattr(rounds, "_CANDIDATES_PER_WRONG", 1)
+        monkeypatch.setattr(rounds, "_EXTRA_CANDIDATES", 0)
+    calls = []
+    original = rounds._candidate_rounds
+    monkeypatch.setattr(
+        rounds,
+        "_candidate_rounds",
+        lambda *a, **k: calls.append(1) or original(*a, **k),
+    )
+    rng = np.random.default_rng(11)
+    X = sp.random(600, 400, density=0.03, format="csr", random_state=11)
+    y_sign = np.where(
+        X @ rng.normal(size=400) + 0.1 * rng.normal(size=600) > 0, 1.0, -1.0
+    )
+    step = y_sign * (1.0 if whole_steps else rng.uniform(0.5, 1.5, 600))
+    coef, intercept = np.zeros((1, 400)), np.zeros(1)
+    sizer = WindowSizer(length=300, min_length=100, max_length=400)
+    for _ in range(3):
+        perceptron_epoch(
+            X, np.arange(600), coef, intercept, y_sign[None], step[None],
+            shrink=shrink, sizer=sizer,
+        )  # fmt: skip
+    w, b = reference_perceptron(X.toarray(), y_sign, step, epochs=3, shrink=shrink)
+    assert calls
     assert_allclose(coef[0], w, atol=1e-10)
     assert_allclose(intercept[0], b, atol=1e-10)
 

@@ -10,6 +10,7 @@ from skdeep.neural_network import _perceptron_data as data
 from skdeep.neural_network._perceptron_data import (
     SparseGram,
     Window,
+    add_rows,
     rows_combination,
 )
 
@@ -42,6 +43,12 @@ def test_window_products_equal_their_dense_values(n_features, n_positions):
     weights = np.random.default_rng(2).normal(size=(3, n_positions))
     np.testing.assert_allclose(
         rows_combination(X, positions, weights), weights @ dense[positions], rtol=1e-12
+    )
+    start = np.random.default_rng(3).normal(size=n_features)
+    target = start.copy()
+    add_rows(target, X, positions, weights[0])
+    np.testing.assert_allclose(
+        target, start + weights[0] @ dense[positions], rtol=1e-12, atol=1e-12
     )
     window = Window(X, np.arange(40))
     np.testing.assert_allclose(
