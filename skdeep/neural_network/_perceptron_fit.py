@@ -11,12 +11,13 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import scipy.sparse as sp
 from joblib import Parallel, delayed, effective_n_jobs
 
 from ._perceptron_data import default_max_length
 from ._perceptron_kernel import WindowSizer, perceptron_epoch
 from ._perceptron_order import group_shufflers
-from ._perceptron_penalty import L1Truncation
+from ._perceptron_penalty import L1Truncation, SupportNorms
 
 __all__ = ["ProblemSet", "train_problems"]
 
@@ -107,6 +108,8 @@ def _epoch(X, problems, coef, intercept, active, settings, rng, sizer, l1):
     sub_coef, sub_intercept = coef[active], intercept[active]
     if l1 is not None:
         l1.rows = active
+    if isinstance(settings["penalty"], SupportNorms):
+        settings["penalty"].rows = active
     loss, objective = perceptron_epoch(
         X,
         order,
@@ -132,12 +135,12 @@ def _check_finite(coef, intercept, epoch):
         )
 
 
-def _train_sequential(X, problems, coef, intercept, settings, rng):
-    """Run the epochs for a group of problems; ``coef``/``intercept`` in place."""
-    n_problems, n_train = coef.shape[0], problems.train_idx.shape[0]
-    state = _StoppingState(n_problems, settings["tol"], settings["n_iter_no_change"])
-    n_iter = np.zeros(n_problems, dtype=int)
-    active = np.arange(n_problems)
+def _epoch_tools(X, coef, settings):
+    """The window sizer, the L1 truncation and the settings for one training run.
+
+    On sparse input the objective's penalty follows scikit-learn's tracked
+    norms (:class:`SupportNorms`), restarted at every run as its are.
+    """
     sizer = WindowSizer(max_length=default_max_length(X))
     l1 = None
     if settings["l1_step"]:
@@ -147,6 +150,18 @@ def _train_sequential(X, problems, coef, intercept, settings, rng):
         sizer = WindowSizer(
             length=L1_MAX_WINDOW, min_length=16, max_length=L1_MAX_WINDOW
         )
+    if settings["penalty"] is not None and sp.issparse(X):
+        settings = {**settings, "penalty": SupportNorms(coef, settings["penalty"])}
+    return sizer, l1, settings
+
+
+def _train_sequential(X, problems, coef, intercept, settings, rng):
+    """Run the epochs for a group of problems; ``coef``/``intercept`` in place."""
+    n_problems, n_train = coef.shape[0], problems.train_idx.shape[0]
+    state = _StoppingState(n_problems, settings["tol"], settings["n_iter_no_change"])
+    n_iter = np.zeros(n_problems, dtype=int)
+    active = np.arange(n_problems)
+    sizer, l1, settings = _epoch_tools(X, coef, settings)
     started = time.perf_counter()
     for epoch in range(settings["max_iter"]):
         loss, objective = _epoch(

@@ -5,6 +5,8 @@
   window of samples.
 * :func:`sum_sq_norms`: the summed ``||w||^2`` of a window, for the
   objective that scikit-learn's stopping rule watches.
+* :class:`SupportNorms`: the norms that objective uses on sparse input, which
+  scikit-learn tracks differently (see there).
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+import scipy.sparse as sp
 
-__all__ = ["L1Truncation", "penalty_sum", "sum_sq_norms"]
+from ..utils._segments import gather_segments
+
+__all__ = ["L1Truncation", "SupportNorms", "penalty_sum", "sum_sq_norms"]
 
 
 class L1Truncation:
@@ -89,8 +94,131 @@ def _geometric_sums(ratio, length):
 
 def penalty_sum(penalty, window, coef, intercept, updates, visited, shrink, step):
     """The penalty term of the objective, summed over the window's visits."""
+    if isinstance(penalty, SupportNorms):
+        return penalty.window_penalty(window.X, coef, updates, shrink)
     alpha, l1_ratio = penalty
     sq = sum_sq_norms(window, coef, intercept, updates, visited, shrink, step)
     # The L1 part is applied per window (see L1Truncation): use its norm there.
     l1_norm = np.abs(coef).sum(axis=1) * updates.shape[1]
     return alpha * ((1.0 - l1_ratio) * 0.5 * sq + l1_ratio * l1_norm)
+
+
+class SupportNorms:
+    """The weight norms of scikit-learn's objective on sparse input.
+
+    scikit-learn keeps ``||w||^2`` and ``||w||_1`` as running numbers: each
+    sample's L2 shrinkage scales them (by ``c^2`` and ``c``), and each update
+    *resets* them to the norms of the updated weights over the features the
+    sample stores.  On dense input a sample stores every feature, so these are
+    the true norms (:func:`sum_sq_norms`); on sparse input they are norms over
+    the last mistake's support, usually far below the true ones.  The
+    objective that decides when training stops uses them, so skdeep tracks
+    the same numbers on sparse input and stops after the same epochs.  They
+    start at the true norms of the initial weights on every ``fit`` and
+    ``partial_fit`` call, as scikit-learn's do.
+
+    Parameters
+    ----------
+    coef : ndarray of shape (n_problems, n_features)
+        The initial weights.
+    penalty : tuple of (float, float)
+        ``(alpha, l1_ratio)``.
+    """
+
+    def __init__(self, coef, penalty):
+        self.alpha, self.l1_ratio = penalty
+        self.sq = np.einsum("ij,ij->i", coef, coef)
+        self.l1 = np.abs(coef).sum(axis=1)
+        self.rows = slice(None)
+
+    def window_penalty(self, X, coef, updates, shrink):
+        """The window's summed penalty term (rows ``self.rows``); advances the norms.
+
+        ``X`` holds the window's rows (CSR, or dense with zeros where nothing
+        is stored), ``coef`` the weights at the window start and ``updates``
+        the update at each mistake (0 elsewhere).
+        """
+        length = updates.shape[1]
+        problem, visit = np.nonzero(updates)
+        resets = _support_norms(
+            X, coef, updates[problem, visit], problem, visit, shrink
+        )
+        total = np.zeros(coef.shape[0])
+        tracked = ((self.sq, shrink * shrink, 0.5 * (1.0 - self.l1_ratio)),)
+        if self.l1_ratio:
+            tracked += ((self.l1, shrink, self.l1_ratio),)
+        for (state, ratio, share), reset in zip(tracked, resets):
+            window_sum, state[self.rows] = _tracked_sum(
+                state[self.rows], reset, problem, visit, ratio, length
+            )
+            total += share * window_sum
+        return self.alpha * total
+
+
+def _support_norms(X, coef, updates, problem, visit, shrink):
+    """``||w||^2`` and ``||w||_1`` over each mistake's stored features, just after it.
+
+    After the mistake at visit ``k`` the weights are ``c^(k+1) w_0 +
+    sum_{i <= k} u_i c^(k-i) x_i`` (``c`` the shrinkage).  Per problem and
+    feature, every stored entry of a mistaken row is paired with the entries
+    of that feature at the problem's mistakes up to it (``c`` only to
+    non-negative powers, so nothing overflows).
+    """
+    n_mistakes = visit.shape[0]
+    if n_mistakes == 0:
+        return np.zeros(0), np.zeros(0)
+    if sp.issparse(X):
+        entries, owner = gather_segments(X.indptr, visit)
+        features, values = X.indices[entries], X.data[entries]
+    else:
+        owner, features = np.nonzero(X[visit])
+        values = X[visit[owner], features]
+    key = problem[owner] * X.shape[1] + features
+    order = np.argsort(key, kind="stable")  # by group, then by visit
+    owner, features, key = owner[order], features[order], key[order]
+    steps = updates[owner] * values[order]
+    at = visit[owner]
+    n = key.shape[0]
+    group_start = np.arange(n)
+    group_start[1:][key[1:] == key[:-1]] = 0
+    np.maximum.accumulate(group_start, out=group_start)
+    counts = np.arange(n) - group_start + 1
+    later = np.repeat(np.arange(n), counts)
+    earlier = np.repeat(group_start, counts) + (
+        np.arange(later.shape[0]) - np.repeat(np.cumsum(counts) - counts, counts)
+    )
+    powers = shrink ** np.arange(visit.max() + 2, dtype=float)
+    weight = np.bincount(
+        later, weights=steps[earlier] * powers[at[later] - at[earlier]], minlength=n
+    )
+    weight += coef[problem[owner], features] * powers[at + 1]
+    return (
+        np.bincount(owner, weights=weight * weight, minlength=n_mistakes),
+        np.bincount(owner, weights=np.abs(weight), minlength=n_mistakes),
+    )
+
+
+def _tracked_sum(start, reset, problem, visit, ratio, length):
+    """Sum of a tracked norm over a window's visits, and its value after it.
+
+    The norm is ``start`` at the first visit, is multiplied by ``ratio`` after
+    every visit and becomes ``reset[i]`` after the ``i``-th mistake (at
+    ``visit[i]`` of ``problem[i]``, sorted by problem then visit).
+    """
+    sums = _geometric_sums(ratio, length)
+    n_problems = start.shape[0]
+    counts = np.bincount(problem, minlength=n_problems)
+    has = counts > 0
+    first_visit = np.full(n_problems, length - 1)
+    last = np.cumsum(counts) - 1
+    first_visit[has] = visit[(last - counts + 1)[has]]
+    total = start * sums[first_visit + 1]
+    following = np.full(visit.shape[0], length - 1)
+    same = problem[1:] == problem[:-1]
+    following[:-1][same] = visit[1:][same]
+    total += np.bincount(
+        problem, weights=reset * sums[following - visit], minlength=n_problems
+    )
+    end = start * ratio**length
+    end[has] = reset[last[has]] * ratio ** (length - 1 - visit[last[has]])
+    return total, end
