@@ -8,6 +8,7 @@ others continue.  The epochs themselves are :func:`perceptron_epoch`.
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -78,10 +79,41 @@ class _StoppingState:
         return rows[self.count[rows] >= self.patience]
 
 
-def _validation_accuracy(X, problems, coef, intercept):
-    """Weighted accuracy of each problem's sign prediction on the validation set."""
+# scikit-learn's weight vector folds the L2 shrinkage into a running scale,
+# multiplied out into the weights whenever it drops below this (per dtype).
+_RESCALE_THRESHOLD = {np.dtype(np.float64): 1e-9, np.dtype(np.float32): 1e-6}
+
+
+def validation_intercept_scale(shrink, n_scaled, dtype):
+    """The factor scikit-learn's validation score effectively puts on the intercept.
+
+    scikit-learn stores the weights as ``w / s`` with a running scale ``s``
+    (multiplied by ``shrink`` at every trained sample and reset to 1, the
+    weights rescaled, once it drops below a threshold), and its early-stopping
+    score predicts from the stored ``w / s`` and the intercept ``b``.  That is
+    the sign of ``x @ w + s * b``: with an L2 penalty the intercept counts
+    ``s`` times.  ``n_scaled`` is the number of samples trained so far in the
+    run; without shrinkage the factor is 1.
+    """
+    if not 0.0 < shrink < 1.0:
+        return 1.0
+    threshold = _RESCALE_THRESHOLD.get(np.dtype(dtype), 1e-9)
+    period = max(1, math.ceil(math.log(threshold) / math.log(shrink)))
+    while period > 1 and shrink ** (period - 1) < threshold:
+        period -= 1  # the first power below the threshold resets the scale
+    while shrink**period >= threshold:
+        period += 1
+    return shrink ** (n_scaled % period)
+
+
+def _validation_accuracy(X, problems, coef, intercept, intercept_scale=1.0):
+    """Weighted accuracy of each problem's sign prediction on the validation set.
+
+    ``intercept_scale`` (see :func:`validation_intercept_scale`) reproduces
+    scikit-learn's score under an L2 penalty.
+    """
     X_val = X[problems.val_idx]
-    decisions = np.asarray(X_val @ coef.T) + intercept
+    decisions = np.asarray(X_val @ coef.T) + intercept * intercept_scale
     predicted = np.where(decisions > 0, 1.0, -1.0)
     weight = problems.sample_weight[problems.val_idx]
     correct = predicted == problems.y_sign[:, problems.val_idx].T
@@ -174,8 +206,11 @@ def _train_sequential(X, problems, coef, intercept, settings, rng):
                     n_train, started)  # fmt: skip
         _check_finite(coef[active], intercept[active], epoch)
         if problems.val_idx is not None:
+            scale = validation_intercept_scale(
+                settings["shrink"], (epoch + 1) * n_train, coef.dtype
+            )
             score = _validation_accuracy(
-                X, problems.subset(active), coef[active], intercept[active]
+                X, problems.subset(active), coef[active], intercept[active], scale
             )
             stopped = state.update(active, -score)
         else:

@@ -173,6 +173,8 @@ def _support_norms(X, coef, updates, problem, visit, shrink):
     else:
         owner, features = np.nonzero(X[visit])
         values = X[visit[owner], features]
+    if owner.shape[0] == 0:  # empty rows: norms over no feature
+        return np.zeros(n_mistakes), np.zeros(n_mistakes)
     key = problem[owner] * X.shape[1] + features
     order = np.argsort(key, kind="stable")  # by group, then by visit
     owner, features, key = owner[order], features[order], key[order]

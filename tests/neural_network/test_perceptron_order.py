@@ -10,6 +10,7 @@ from sklearn.linear_model import Perceptron as SkPerceptron
 from sklearn.preprocessing import StandardScaler
 
 from skdeep.neural_network import Perceptron
+from skdeep.neural_network._perceptron_fit import validation_intercept_scale
 from skdeep.neural_network._perceptron_kernel import _needs_intercept_path
 from skdeep.neural_network._perceptron_order import (
     SklearnShuffle,
@@ -95,6 +96,10 @@ def _binary_sets():
         {"penalty": "l2", "alpha": 1e-3},
         {"class_weight": "balanced"},
         {"early_stopping": True},
+        # scikit-learn scores the validation set with its stored weights,
+        # which an L2 penalty leaves divided by a running scale.
+        {"early_stopping": True, "penalty": "l2", "random_state": 2},
+        {"early_stopping": True, "penalty": "l2", "alpha": 0.01, "random_state": 4},
         {"eta0": 0.1, "fit_intercept": False},
         {"tol": 1e-2, "n_iter_no_change": 2},
         {"eta0": 0.3, "class_weight": {0: 0.7, 1: 1.9}},
@@ -115,7 +120,8 @@ def test_binary_fit_equals_sklearn_with_shuffling(params):
 @pytest.mark.parametrize(
     "params",
     [{}, {"random_state": 3}, {"penalty": "l2", "alpha": 1e-3},
-     {"early_stopping": True}, {"class_weight": "balanced"}],
+     {"early_stopping": True}, {"class_weight": "balanced"},
+     {"early_stopping": True, "penalty": "l2", "random_state": 5}],
 )  # fmt: skip
 def test_one_vs_all_problems_follow_sklearn_orders(params):
     """Shared windows follow the first problem's scikit-learn order; one
@@ -267,3 +273,21 @@ def test_margin_scan_fits_the_model_of_the_row_scan(monkeypatch):
     reference.fit(X, y)
     np.testing.assert_allclose(fitted.coef_, reference.coef_, rtol=1e-12)
     np.testing.assert_array_equal(fitted.intercept_, reference.intercept_)
+
+
+@pytest.mark.parametrize("shrink", [0.9, 0.999, 1 - 1e-7, 1.0, 0.0])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_validation_intercept_scale_follows_sklearns_running_scale(shrink, dtype):
+    # scikit-learn multiplies its scale by the shrinkage at every trained
+    # sample and resets it to 1 once it drops below 1e-9 (1e-6 in float32).
+    threshold = 1e-9 if dtype == np.float64 else 1e-6
+    scale, seen = 1.0, {}
+    for n_scaled in range(1, 3001):
+        scale *= shrink
+        if scale < threshold:
+            scale = 1.0
+        seen[n_scaled] = scale
+    for n_scaled in (1, 2, 195, 196, 197, 1000, 2999, 3000):
+        expected = seen[n_scaled]
+        got = validation_intercept_scale(shrink, n_scaled, dtype)
+        np.testing.assert_allclose(got, expected, rtol=1e-9)
