@@ -16,6 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.spatial import cKDTree
 from sklearn.metrics import pairwise_distances
+from sklearn.neighbors import VALID_METRICS_SPARSE
 
 # Pair arrays are stored at once when they are expected to take less than this
 # many bytes; beyond it the pairs are regenerated in chunks on every pass.
@@ -40,7 +41,7 @@ def _gram_operand(X, left):
     Euclidean distances of their rows.
     """
     out = np.empty((X.shape[0], X.shape[1] + 2), dtype=np.float64)
-    out[:, :-2] = X
+    out[:, :-2] = X.toarray() if sp.issparse(X) else X  # sparse queries, few features
     squared = np.einsum("ij,ij->i", out[:, :-2], out[:, :-2])
     if left:
         out[:, :-2] *= -2.0
@@ -242,7 +243,8 @@ class RadiusPairs:
             block = X_rows[:, cols]
         else:
             X_cols = self.X if cols.size == self.X.shape[0] else self.X[cols]
-            metric, kwargs = self._metric_and_kwargs(sp.issparse(X_cols))
+            sparse_input = sp.issparse(X_cols) or sp.issparse(X_rows)
+            metric, kwargs = self._metric_and_kwargs(sparse_input)
             block = pairwise_distances(
                 X_rows, X_cols, metric=metric, n_jobs=self.n_jobs, **kwargs
             )
@@ -279,6 +281,8 @@ class RadiusPairs:
         """
         kwargs = dict(self.metric_params)
         if self.metric != "minkowski":
+            if sparse_input and isinstance(self.metric, str):
+                _check_sparse_metric(self.metric)
             return self.metric, kwargs
         kwargs.pop("p", None)
         if self.p in (1.0, 2.0) and not kwargs:
@@ -301,6 +305,10 @@ class RadiusPairs:
         for start in range(0, X_query.shape[0], step):
             rows_q = X_query[start : start + step]
             if self.tree is not None:
+                if sp.issparse(rows_q):
+                    # The tree serves low-dimensional dense training data: a
+                    # chunk of sparse queries is small once densified.
+                    rows_q = rows_q.toarray()
                 found = cKDTree(rows_q).sparse_distance_matrix(
                     self.tree, self.eps, p=self.p, output_type="ndarray"
                 )
@@ -308,3 +316,13 @@ class RadiusPairs:
             else:
                 rows, cols = self._neighbors_in_block(None, everyone, X_rows=rows_q)
                 yield rows + start, cols
+
+
+def _check_sparse_metric(metric):
+    """Refuse a metric that cannot take sparse input (as scikit-learn does)."""
+    valid = sorted(VALID_METRICS_SPARSE["brute"])
+    if metric not in valid:
+        raise ValueError(
+            f"Metric '{metric}' not valid for sparse input. Use one of {valid} "
+            "or a callable, or pass a dense array."
+        )

@@ -85,6 +85,42 @@ def test_sparse_features_and_weights_match_sklearn():
     _assert_same_clustering(ours, ref)
 
 
+@pytest.mark.parametrize("metric", ["cosine", "l1", "manhattan"])
+def test_sparse_features_with_sparse_metrics_match_sklearn(metric):
+    X = sp.random(300, 20, density=0.3, format="csr", random_state=2)
+    ours = DBSCAN(eps=0.4, min_samples=4, metric=metric).fit(X)
+    ref = SkDBSCAN(eps=0.4, min_samples=4, metric=metric).fit(X)
+    _assert_same_clustering(ours, ref)
+
+
+@pytest.mark.parametrize("metric", ["sqeuclidean", "hamming", "chebyshev"])
+def test_sparse_input_with_a_dense_only_metric_is_refused_clearly(metric):
+    # scikit-learn raises the same ValueError; scipy's own error was a TypeError.
+    X = sp.random(50, 5, density=0.5, format="csr", random_state=0)
+    with pytest.raises(ValueError, match="not valid for sparse input"):
+        DBSCAN(metric=metric).fit(X)
+    fitted = DBSCAN(eps=2.0, metric=metric, algorithm="brute").fit(X.toarray())
+    with pytest.raises(ValueError, match="not valid for sparse input"):
+        fitted.predict(X)
+
+
+@pytest.mark.parametrize(
+    "metric, algorithm",
+    [("euclidean", "kd_tree"), ("manhattan", "kd_tree"), ("chebyshev", "kd_tree"),
+     ("euclidean", "brute"), ("minkowski", "brute")],
+)  # fmt: skip
+def test_sparse_queries_of_a_dense_low_dimensional_model(metric, algorithm):
+    # A model fitted on low-dimensional dense data answers through a k-d
+    # tree or one widened Gram product, which take dense rows only: sparse
+    # queries used to crash there.
+    X = np.random.default_rng(0).normal(size=(200, 3))
+    fitted = DBSCAN(eps=0.5, metric=metric, algorithm=algorithm).fit(X)
+    queries = np.where(np.abs(X) > 0.5, X, 0.0)
+    np.testing.assert_array_equal(
+        fitted.predict(sp.csr_matrix(queries)), fitted.predict(queries)
+    )
+
+
 @pytest.mark.parametrize("algorithm", ["kd_tree", "brute"])
 def test_bounded_memory_chunks_match_sklearn(monkeypatch, algorithm):
     X, eps = _datasets()["moons"]
