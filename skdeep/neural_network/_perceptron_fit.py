@@ -167,11 +167,14 @@ def _check_finite(coef, intercept, epoch):
         )
 
 
-def _epoch_tools(X, coef, settings):
+def _epoch_tools(X, coef, settings, needs_objective):
     """The window sizer, the L1 truncation and the settings for one training run.
 
-    On sparse input the objective's penalty follows scikit-learn's tracked
-    norms (:class:`SupportNorms`), restarted at every run as its are.
+    The penalty part of the objective is only summed when something reads it
+    (the stopping rule on the training objective, or ``verbose``): with
+    ``tol=None`` or early stopping it is skipped.  On sparse input it follows
+    scikit-learn's tracked norms (:class:`SupportNorms`), restarted at every
+    run as its are.
     """
     sizer = WindowSizer(max_length=default_max_length(X))
     l1 = None
@@ -182,7 +185,9 @@ def _epoch_tools(X, coef, settings):
         sizer = WindowSizer(
             length=L1_MAX_WINDOW, min_length=16, max_length=L1_MAX_WINDOW
         )
-    if settings["penalty"] is not None and sp.issparse(X):
+    if not needs_objective:
+        settings = {**settings, "penalty": None}
+    elif settings["penalty"] is not None and sp.issparse(X):
         settings = {**settings, "penalty": SupportNorms(coef, settings["penalty"])}
     return sizer, l1, settings
 
@@ -193,7 +198,10 @@ def _train_sequential(X, problems, coef, intercept, settings, rng):
     state = _StoppingState(n_problems, settings["tol"], settings["n_iter_no_change"])
     n_iter = np.zeros(n_problems, dtype=int)
     active = np.arange(n_problems)
-    sizer, l1, settings = _epoch_tools(X, coef, settings)
+    needs_objective = settings["verbose"] or (
+        problems.val_idx is None and settings["tol"] is not None
+    )
+    sizer, l1, settings = _epoch_tools(X, coef, settings, needs_objective)
     started = time.perf_counter()
     for epoch in range(settings["max_iter"]):
         loss, objective = _epoch(

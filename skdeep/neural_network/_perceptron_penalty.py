@@ -98,6 +98,8 @@ def penalty_sum(penalty, window, coef, intercept, updates, visited, shrink, step
         return penalty.window_penalty(window.X, coef, updates, shrink)
     alpha, l1_ratio = penalty
     sq = sum_sq_norms(window, coef, intercept, updates, visited, shrink, step)
+    if not l1_ratio:
+        return alpha * 0.5 * sq
     # The L1 part is applied per window (see L1Truncation): use its norm there.
     l1_norm = np.abs(coef).sum(axis=1) * updates.shape[1]
     return alpha * ((1.0 - l1_ratio) * 0.5 * sq + l1_ratio * l1_norm)

@@ -10,6 +10,7 @@ from sklearn.linear_model import Perceptron as SkPerceptron
 from sklearn.preprocessing import StandardScaler
 
 from skdeep.neural_network import Perceptron
+from skdeep.neural_network import _perceptron_kernel as kernel
 
 
 def reference_perceptron(
@@ -365,3 +366,33 @@ def test_minibatch_early_stopping_and_penalty():
     strong = Perceptron(batch_size=20, penalty="l2", alpha=1.0, max_iter=5).fit(X, y)
     weak = Perceptron(batch_size=20, penalty="l2", alpha=1e-6, max_iter=5).fit(X, y)
     assert np.linalg.norm(strong.coef_) < np.linalg.norm(weak.coef_)
+
+
+@pytest.mark.parametrize(
+    "params, summed",
+    [
+        ({"tol": None, "max_iter": 5}, False),  # no stopping rule reads it
+        ({"early_stopping": True}, False),  # the validation score decides
+        ({"tol": None, "max_iter": 5, "verbose": 1}, True),  # printed
+        ({}, True),  # the stopping rule watches it
+    ],
+)
+def test_penalty_objective_is_summed_only_when_read(
+    monkeypatch, capsys, iris, params, summed
+):
+    X, y = iris
+    calls = []
+    original = kernel.penalty_sum
+    monkeypatch.setattr(
+        kernel, "penalty_sum", lambda *a, **k: calls.append(1) or original(*a, **k)
+    )
+    make = lambda **more: Perceptron(  # noqa: E731
+        penalty="l2", alpha=1e-3, random_state=0, **{**params, **more}
+    )
+    ours = make().fit(X, y)
+    assert bool(calls) == summed
+    # Skipping the sum leaves the model as it is with the sum (verbose).
+    summing = make(verbose=1).fit(X, y)
+    capsys.readouterr()
+    assert_array_equal(ours.coef_, summing.coef_)
+    assert ours.n_iter_ == summing.n_iter_
