@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 import scipy.sparse as sp
@@ -169,6 +170,8 @@ def _support_norms(X, coef, updates, problem, visit, shrink):
     n_mistakes = visit.shape[0]
     if n_mistakes == 0:
         return np.zeros(0), np.zeros(0)
+    if not sp.issparse(X) and _dense_fits(problem, visit, X.shape[1], shrink):
+        return _support_norms_dense(X, coef, updates, problem, visit, shrink)
     if sp.issparse(X):
         entries, owner = gather_segments(X.indptr, visit)
         features, values = X.indices[entries], X.data[entries]
@@ -199,6 +202,44 @@ def _support_norms(X, coef, updates, problem, visit, shrink):
     return (
         np.bincount(owner, weights=weight * weight, minlength=n_mistakes),
         np.bincount(owner, weights=np.abs(weight), minlength=n_mistakes),
+    )
+
+
+# The dense route keeps one (problems, mistakes, features) array: at most
+# this many entries, and shrink ** -visit at most exp(_MAX_LOG_SCALE).
+_DENSE_MAX_ENTRIES = 1 << 20
+_MAX_LOG_SCALE = 50.0
+
+
+def _dense_fits(problem, visit, n_features, shrink):
+    """Whether :func:`_support_norms_dense` may serve a (densified) window."""
+    most = np.bincount(problem).max()
+    if most * (problem.max() + 1) * n_features > _DENSE_MAX_ENTRIES:
+        return False
+    return shrink == 1.0 or (
+        shrink > 0.0 and visit.max() * -math.log(shrink) <= _MAX_LOG_SCALE
+    )
+
+
+def _support_norms_dense(X, coef, updates, problem, visit, shrink):
+    """:func:`_support_norms` for a dense window (sparse input with few features).
+
+    The updates of each problem's mistakes, scaled by ``c^-k``, are summed
+    along the mistakes per feature (one cumulative sum, no pairing), and
+    scaled back by ``c^k``: the rounding stays that of the plain running sum.
+    """
+    counts = np.bincount(problem)
+    slot = np.arange(visit.shape[0]) - np.repeat(np.cumsum(counts) - counts, counts)
+    rows = X[visit]
+    moved = np.zeros((counts.shape[0], counts.max(), X.shape[1]))
+    moved[problem, slot] = (updates * shrink ** -visit.astype(float))[:, None] * rows
+    np.cumsum(moved, axis=1, out=moved)
+    weight = moved[problem, slot] + shrink * coef[problem]
+    weight *= (shrink ** visit.astype(float))[:, None]
+    stored = rows != 0
+    return (
+        np.einsum("ij,ij->i", weight * weight, stored),
+        np.einsum("ij,ij->i", np.abs(weight), stored),
     )
 
 

@@ -7,6 +7,7 @@ from sklearn.linear_model import Perceptron as SkPerceptron
 
 from skdeep.neural_network import Perceptron
 from skdeep.neural_network import _perceptron_data as data
+from skdeep.neural_network import _perceptron_penalty as penalty_module
 from skdeep.neural_network._perceptron_data import (
     SparseGram,
     Window,
@@ -123,12 +124,17 @@ def _tracked_objective_reference(X, y_sign, step, epochs, shrink, alpha, l1_rati
     return w, b, objectives
 
 
-@pytest.mark.parametrize("n_features", [40, 3000])  # windows densified / kept sparse
+@pytest.mark.parametrize(
+    "n_features, dense_route",
+    [(40, True), (40, False), (3000, False)],  # densified windows, or kept sparse
+)
 @pytest.mark.parametrize("n_problems", [1, 3])
 @pytest.mark.parametrize("l1_ratio", [0.0, 0.4])
 def test_sparse_objective_tracks_sklearns_support_norms(
-    n_features, n_problems, l1_ratio
+    monkeypatch, n_features, dense_route, n_problems, l1_ratio
 ):
+    if not dense_route:  # entries paired per feature instead of summed along
+        monkeypatch.setattr(penalty_module, "_DENSE_MAX_ENTRIES", 0)
     X = _wide_csr(500, n_features, 6, seed=5)
     rng = np.random.default_rng(6)
     y_sign = np.where(rng.random((n_problems, 500)) < 0.5, 1.0, -1.0)
