@@ -17,7 +17,7 @@ import math
 import numpy as np
 import scipy.sparse as sp
 
-from ..utils._segments import gather_segments
+from ..utils._segments import gather_ranges, gather_segments
 
 __all__ = ["L1Truncation", "SupportNorms", "penalty_sum", "sum_sq_norms"]
 
@@ -189,11 +189,8 @@ def _support_norms(X, coef, updates, problem, visit, shrink):
     group_start = np.arange(n)
     group_start[1:][key[1:] == key[:-1]] = 0
     np.maximum.accumulate(group_start, out=group_start)
-    counts = np.arange(n) - group_start + 1
-    later = np.repeat(np.arange(n), counts)
-    earlier = np.repeat(group_start, counts) + (
-        np.arange(later.shape[0]) - np.repeat(np.cumsum(counts) - counts, counts)
-    )
+    # Each entry with its group's entries up to itself.
+    earlier, later = gather_ranges(group_start, np.arange(n) - group_start + 1)
     powers = shrink ** np.arange(visit.max() + 2, dtype=float)
     weight = np.bincount(
         later, weights=steps[earlier] * powers[at[later] - at[earlier]], minlength=n
@@ -229,7 +226,7 @@ def _support_norms_dense(X, coef, updates, problem, visit, shrink):
     scaled back by ``c^k``: the rounding stays that of the plain running sum.
     """
     counts = np.bincount(problem)
-    slot = np.arange(visit.shape[0]) - np.repeat(np.cumsum(counts) - counts, counts)
+    slot = gather_ranges(np.zeros_like(counts), counts)[0]  # rank in its problem
     rows = X[visit]
     moved = np.zeros((counts.shape[0], counts.max(), X.shape[1]))
     moved[problem, slot] = (updates * shrink ** -visit.astype(float))[:, None] * rows

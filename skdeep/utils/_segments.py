@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["gather_segments", "segment_owners"]
+__all__ = ["gather_ranges", "gather_segments", "segment_owners"]
 
 
 def gather_segments(indptr, rows):
@@ -31,8 +31,28 @@ def gather_segments(indptr, rows):
     (array([2, 3, 4, 0, 1]), array([0, 0, 0, 1, 1]))
     """
     starts = indptr[rows]
-    counts = indptr[rows + 1] - starts
-    owner = np.repeat(np.arange(rows.shape[0]), counts)
+    return gather_ranges(starts, indptr[rows + 1] - starts)
+
+
+def gather_ranges(starts, counts):
+    """The positions ``starts[i] : starts[i] + counts[i]`` for every ``i``, in order.
+
+    Parameters
+    ----------
+    starts, counts : ndarray of shape (n_ranges,)
+
+    Returns
+    -------
+    positions : ndarray of shape (counts.sum(),)
+    owner : ndarray of shape (counts.sum(),)
+        For each position, the index ``i`` of its range.
+
+    Examples
+    --------
+    >>> gather_ranges(np.array([5, 0, 2]), np.array([2, 0, 3]))
+    (array([5, 6, 2, 3, 4]), array([0, 0, 2, 2, 2]))
+    """
+    owner = np.repeat(np.arange(starts.shape[0]), counts)
     first = np.repeat(starts - (np.cumsum(counts) - counts), counts)
     return first + np.arange(owner.shape[0]), owner
 
