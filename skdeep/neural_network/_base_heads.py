@@ -243,6 +243,10 @@ class NeuralRegressorMixin(RegressorMixin):
         name = getattr(self, "loss", "squared_error")
         if name == "huber":
             return get_loss("huber", delta=self.huber_delta)
+        if name == "squared_error":
+            # scikit-learn's pairing: the loss averages over outputs, its
+            # gradient sums over them (see SquaredError).
+            return get_loss(name, output_gradient="sum")
         return get_loss(name)
 
     def _out_activation_name(self, head_state):

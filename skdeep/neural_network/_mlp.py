@@ -361,7 +361,10 @@ MLPRegressor.__doc__ = (
 default="squared_error"
         Half squared error (sklearn's), mean absolute error, Huber (quadratic
         within ``huber_delta``, robust to outliers) or half Poisson deviance
-        with a log link (``y >= 0``, as sklearn).
+        with a log link (``y >= 0``, as sklearn).  With several outputs the
+        squared error is trained as scikit-learn trains it: ``loss_`` averages
+        over the outputs, the gradient sums over them (scikit-learn issue
+        #8349), so ``alpha`` and the SGD steps mean the same as there.
 """
     + MLP_PARAMETERS_DOC
     + """

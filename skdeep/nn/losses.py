@@ -132,12 +132,36 @@ class SquaredError(Loss):
 
     Link: identity. This is scikit-learn's ``squared_error`` for MLPRegressor.
 
+    Parameters
+    ----------
+    output_gradient : {"mean", "sum"}, default="mean"
+        ``"mean"``: the gradient is the derivative of the value.  ``"sum"``:
+        the gradient is that of the per-sample *sum* over outputs, ``n_outputs``
+        times larger, while the value still averages over them.  That is
+        scikit-learn's MLPRegressor with several outputs (its issue #8349):
+        SGD then takes steps ``n_outputs`` times longer, and the ``alpha``
+        penalty weighs against the summed error.  Identical for one output.
+
     Examples
     --------
     >>> import numpy as np
     >>> SquaredError().value(np.array([[1.0]]), np.array([[3.0]]))
     2.0
+    >>> y, raw = np.zeros((1, 2)), np.array([[2.0, 4.0]])
+    >>> SquaredError().gradient(y, raw), SquaredError("sum").gradient(y, raw)
+    (array([[1., 2.]]), array([[2., 4.]]))
     """
+
+    def __init__(self, output_gradient="mean"):
+        if output_gradient not in ("mean", "sum"):
+            raise ValueError(
+                f"output_gradient must be 'mean' or 'sum', got {output_gradient!r}."
+            )
+        self.output_gradient = output_gradient
+
+    def _outputs_divisor(self, raw):
+        """The factor dividing ``raw - y`` in the gradient (1 when summed)."""
+        return raw.shape[1] if self.output_gradient == "mean" else 1
 
     def _per_sample(self, y, raw):
         diff = raw - y
@@ -146,8 +170,9 @@ class SquaredError(Loss):
 
     def _unscaled_gradient(self, y, raw):
         grad = raw - y
-        if raw.shape[1] > 1:
-            grad /= raw.shape[1]
+        divisor = self._outputs_divisor(raw)
+        if divisor > 1:
+            grad /= divisor
         return grad
 
     def value_and_gradient(self, y, raw, sample_weight=None):
@@ -157,7 +182,8 @@ class SquaredError(Loss):
         k = raw.shape[1]
         per_sample = np.einsum("ij,ij->i", grad, grad) * (0.5 / k)
         value = _weighted_sum(per_sample, scale)
-        grad *= scale if k == 1 else scale / k
+        divisor = self._outputs_divisor(raw)
+        grad *= scale if divisor == 1 else scale / divisor
         return value, grad
 
 
@@ -326,7 +352,7 @@ def get_loss(name, **kwargs):
     Examples
     --------
     >>> get_loss("squared_error")
-    SquaredError()
+    SquaredError(output_gradient='mean')
     """
     from . import _extra_losses
 

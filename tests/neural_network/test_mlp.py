@@ -93,10 +93,16 @@ def test_lbfgs_matches_sklearn_exactly(activation, small_classification):
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
-def test_full_batch_stochastic_solvers_match_sklearn(solver):
+@pytest.mark.parametrize(("n_targets", "alpha"), [(1, 1e-4), (3, 1e-4), (3, 2.0)])
+def test_full_batch_stochastic_solvers_match_sklearn(solver, n_targets, alpha):
     # With one batch per epoch shuffling only permutes a sum: the trajectories
-    # of sklearn and skdeep agree to rounding, loss curve included.
-    X, y = make_regression(n_samples=60, n_features=5, noise=1.0, random_state=1)
+    # of sklearn and skdeep agree to rounding, loss curve included.  With
+    # several outputs scikit-learn's gradient sums the squared error over
+    # them while the loss averages (SquaredError(output_gradient="sum")):
+    # SGD's steps and the weight of alpha depend on it.
+    X, y = make_regression(
+        n_samples=60, n_features=5, n_targets=n_targets, noise=1.0, random_state=1
+    )
     y = y / y.std()
     params = dict(
         hidden_layer_sizes=(6, 4),
@@ -105,6 +111,7 @@ def test_full_batch_stochastic_solvers_match_sklearn(solver):
         random_state=0,
         learning_rate_init=0.01,
         tol=0.0,
+        alpha=alpha,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -113,6 +120,21 @@ def test_full_batch_stochastic_solvers_match_sklearn(solver):
     assert_allclose(ours.loss_curve_, ref.loss_curve_, rtol=1e-9)
     assert_allclose(ours.predict(X), ref.predict(X), rtol=1e-8, atol=1e-10)
     assert ours.t_ == ref.t_ == 25 * 60
+
+
+def test_multi_output_lbfgs_matches_sklearn_exactly():
+    # scikit-learn hands L-BFGS the output-averaged loss with the
+    # output-summed gradient; the same pair gives the same iterates.
+    X, Y = make_regression(n_samples=80, n_features=6, n_targets=3, random_state=0)
+    Y = Y / Y.std()
+    params = dict(hidden_layer_sizes=(7,), solver="lbfgs", max_iter=30, alpha=0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours = MLPRegressor(random_state=2, **params).fit(X, Y)
+        ref = SkMLPRegressor(random_state=2, **params).fit(X, Y)
+    assert ours.n_iter_ == ref.n_iter_
+    assert ours.loss_ == pytest.approx(ref.loss_, rel=1e-8)
+    assert_allclose(ours.predict(X), ref.predict(X), rtol=1e-7, atol=1e-9)
 
 
 def test_fitted_attributes_follow_sklearn(small_classification):

@@ -167,6 +167,26 @@ def test_integer_and_one_hot_targets_agree():
     np.testing.assert_allclose(loss.gradient(LABELS, RAW), loss.gradient(ONE_HOT, RAW))
 
 
+@pytest.mark.parametrize("n_outputs", [1, K])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_output_summed_squared_error_gradient(n_outputs, weighted):
+    # The value still averages over outputs; the gradient is that of the
+    # per-sample sum, n_outputs times the value's derivative (checked against
+    # finite differences of the value), in both gradient methods.
+    w = WEIGHTS if weighted else None
+    y, raw = RNG.standard_normal((N, n_outputs)), RAW[:, :n_outputs]
+    summed, mean = nn.SquaredError("sum"), nn.SquaredError()
+    assert summed.value(y, raw, w) == mean.value(y, raw, w)
+    _, numeric = check_loss_gradient(mean, y, raw, w, atol=1e-7)
+    for gradient in (
+        summed.gradient(y, raw, w),
+        summed.value_and_gradient(y, raw, w)[1],
+    ):
+        np.testing.assert_allclose(gradient, n_outputs * numeric, rtol=1e-6, atol=1e-9)
+    with pytest.raises(ValueError, match="'mean' or 'sum'"):
+        nn.SquaredError("max")
+
+
 def test_shape_mismatch_and_unknown_names_raise():
     with pytest.raises(ValueError, match="do not match"):
         nn.SquaredError().value(np.zeros((N, 2)), RAW)
