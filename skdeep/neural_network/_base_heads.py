@@ -152,9 +152,10 @@ class NeuralClassifierMixin(ClassifierMixin):
         return head_state["_label_binarizer"].y_type_ == "multiclass"
 
     def _make_loss(self, n_outputs, head_state):
+        # The reported loss clips probabilities as scikit-learn's does.
         if self._is_multiclass(head_state):
-            return get_loss("categorical_crossentropy")
-        return get_loss("binary_crossentropy")
+            return get_loss("categorical_crossentropy", clip_proba=True)
+        return get_loss("binary_crossentropy", clip_proba=True)
 
     def _out_activation_name(self, head_state):
         return "softmax" if self._is_multiclass(head_state) else "logistic"

@@ -50,6 +50,21 @@ def _weighted_sum(per_sample, scale):
     return float(per_sample @ scale.ravel())
 
 
+def _log_ceiling(dtype):
+    """``-log(eps)`` of ``dtype``: a log-loss term once its probability is
+    clipped to ``[eps, 1 - eps]`` (36.04 in float64, 15.94 in float32)."""
+    return float(-np.log(np.finfo(dtype).eps))
+
+
+_CLIP_PROBA_DOC = """clip_proba : bool, default=False
+        Report the value as scikit-learn's MLP does: every probability is
+        clipped to ``[eps, 1 - eps]`` (``eps`` of the dtype) before its log
+        is taken, so no term exceeds ``-log(eps)`` however confidently wrong
+        the output (the exact value grows with the logit).  Up to ``eps`` per
+        term this is ``min(term, -log(eps))``.  The gradient is unchanged
+        (scikit-learn's is not clipped either)."""
+
+
 class Loss:
     """Base class: a loss on raw outputs with its own link.
 
@@ -194,12 +209,23 @@ class BinaryCrossEntropy(Loss):
     ``l_i = sum_k softplus(raw_ik) - y_ik raw_ik`` (the log loss, computed
     without forming ``log(sigmoid)``). Link: sigmoid.
 
+    Parameters
+    ----------
+    %(clip_proba)s
+
     Examples
     --------
     >>> import numpy as np
     >>> round(BinaryCrossEntropy().value(np.array([[1.0]]), np.array([[0.0]])), 4)
     0.6931
+    >>> y, raw = np.array([[1.0]]), np.array([[-50.0]])
+    >>> clipped = BinaryCrossEntropy(clip_proba=True)
+    >>> BinaryCrossEntropy().value(y, raw), round(clipped.value(y, raw), 2)
+    (50.0, 36.04)
     """
+
+    def __init__(self, clip_proba=False):
+        self.clip_proba = clip_proba
 
     def link(self, raw):
         return expit(raw)
@@ -207,12 +233,31 @@ class BinaryCrossEntropy(Loss):
     def _per_sample(self, y, raw):
         per_element = np.logaddexp(raw.dtype.type(0), raw)
         per_element -= y * raw
+        if self.clip_proba and raw.size:
+            ceiling = _log_ceiling(raw.dtype)
+            # softplus(r) exceeds the ceiling only beyond |r| = ceiling - 1e-7;
+            # an infinite output (an overflow) keeps its non-finite value.
+            if ceiling - 1e-6 < np.abs(raw).max() < np.inf:
+                per_element = self._clipped_terms(y, raw, ceiling)
         return per_element.sum(axis=1)
+
+    @staticmethod
+    def _clipped_terms(y, raw, ceiling):
+        """``y min(-log p, c) + (1 - y) min(-log(1 - p), c)``, elementwise."""
+        zero = raw.dtype.type(0)
+        positive = np.minimum(np.logaddexp(zero, -raw), ceiling)  # -log p
+        negative = np.minimum(np.logaddexp(zero, raw), ceiling)  # -log(1 - p)
+        return y * positive + (1 - y) * negative
 
     def _unscaled_gradient(self, y, raw):
         grad = expit(raw)
         grad -= y
         return grad
+
+
+BinaryCrossEntropy.__doc__ = BinaryCrossEntropy.__doc__ % {
+    "clip_proba": _CLIP_PROBA_DOC
+}
 
 
 class CategoricalCrossEntropy(Loss):
@@ -222,6 +267,10 @@ class CategoricalCrossEntropy(Loss):
     (or soft) targets of shape ``(n_samples, n_classes)``;
     ``l_i = -log softmax(raw_i)[y_i]``.
 
+    Parameters
+    ----------
+    %(clip_proba)s
+
     Examples
     --------
     >>> import numpy as np
@@ -229,7 +278,13 @@ class CategoricalCrossEntropy(Loss):
     >>> raw = np.array([[0.0, 0.0]])
     >>> loss.value(np.array([1]), raw) == loss.value(np.array([[0.0, 1.0]]), raw)
     True
+    >>> raw, clipped = np.array([[0.0, -50.0]]), CategoricalCrossEntropy(True)
+    >>> loss.value(np.array([1]), raw), round(clipped.value(np.array([1]), raw), 2)
+    (50.0, 36.04)
     """
+
+    def __init__(self, clip_proba=False):
+        self.clip_proba = clip_proba
 
     def link(self, raw):
         return softmax(raw)
@@ -264,10 +319,32 @@ class CategoricalCrossEntropy(Loss):
         if y.ndim == 1:
             target_logit = shifted[np.arange(raw.shape[0]), y]
             per_sample = log_norm - target_logit
+            if self.clip_proba:
+                np.minimum(per_sample, _log_ceiling(raw.dtype), out=per_sample)
+        elif self._clipping(proba, shifted):
+            per_sample = self._clipped_terms(y, shifted, log_norm)
         else:
             y_total = y @ _constant_vector(y.shape[1], 1.0, y.dtype)
             per_sample = log_norm * y_total - np.einsum("ij,ij->i", y, shifted)
         return proba, per_sample
+
+    def _clipping(self, proba, shifted):
+        """Whether ``clip_proba`` can change a term: some probability is below
+        ``eps`` (``2 eps``, a margin for the rounding of ``proba``).  Never
+        for infinite logits (an overflow): the exact value then stays
+        non-finite and the training loop reports it."""
+        if not (self.clip_proba and proba.size):
+            return False
+        if not proba.min() < 2 * np.finfo(proba.dtype).eps:
+            return False
+        return bool(np.isfinite(shifted).all())
+
+    @staticmethod
+    def _clipped_terms(y, shifted, log_norm):
+        """``sum_k y_ik min(-log p_ik, -log eps)`` for 2-D targets."""
+        terms = np.subtract(log_norm[:, None], shifted)
+        np.minimum(terms, _log_ceiling(shifted.dtype), out=terms)
+        return np.einsum("ij,ij->i", y, terms)
 
     def _total(self, y, raw):
         """Softmax and the summed (unweighted) loss, for 2-D targets.
@@ -277,6 +354,8 @@ class CategoricalCrossEntropy(Loss):
         is never formed.
         """
         shifted, proba, log_norm = self._softmax_parts(raw)
+        if self._clipping(proba, shifted):
+            return proba, float(self._clipped_terms(y, shifted, log_norm).sum())
         y_total = y @ _constant_vector(y.shape[1], 1.0, y.dtype)
         return proba, float(log_norm @ y_total) - float(np.vdot(y, shifted))
 
@@ -305,6 +384,11 @@ class CategoricalCrossEntropy(Loss):
         grad = self._subtract_targets(proba, y)
         grad *= scale
         return value, grad
+
+
+CategoricalCrossEntropy.__doc__ = CategoricalCrossEntropy.__doc__ % {
+    "clip_proba": _CLIP_PROBA_DOC
+}
 
 
 class PerceptronLoss(Loss):

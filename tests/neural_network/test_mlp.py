@@ -122,6 +122,34 @@ def test_full_batch_stochastic_solvers_match_sklearn(solver, n_targets, alpha):
     assert ours.t_ == ref.t_ == 25 * 60
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_saturated_classifier_loss_curve_matches_sklearn(dtype):
+    # Unscaled inputs saturate the softmax: scikit-learn's reported loss
+    # clips each probability at eps, and so does ours (the exact log loss
+    # was 1.5x larger here in float64, 3x in float32).
+    X, y = make_classification(
+        n_samples=60, n_features=5, n_informative=3, n_classes=3, random_state=1
+    )
+    X = (30 * X).astype(dtype)
+    params = dict(
+        hidden_layer_sizes=(6, 4),
+        solver="sgd",
+        activation="identity",
+        max_iter=20,
+        batch_size=60,
+        learning_rate_init=0.01,
+        tol=0.0,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours = MLPClassifier(**params).fit(X, y)
+        ref = SkMLPClassifier(**params).fit(X, y)
+    assert max(ref.loss_curve_) > 7  # saturated indeed
+    rtol = 1e-9 if dtype == np.float64 else 1e-3
+    assert_allclose(ours.loss_curve_, ref.loss_curve_, rtol=rtol)
+
+
 def test_multi_output_lbfgs_matches_sklearn_exactly():
     # scikit-learn hands L-BFGS the output-averaged loss with the
     # output-summed gradient; the same pair gives the same iterates.

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy.special import expit, softmax
 from sklearn.neural_network._base import (
     binary_log_loss,
     log_loss,
@@ -185,6 +186,41 @@ def test_output_summed_squared_error_gradient(n_outputs, weighted):
         np.testing.assert_allclose(gradient, n_outputs * numeric, rtol=1e-6, atol=1e-9)
     with pytest.raises(ValueError, match="'mean' or 'sum'"):
         nn.SquaredError("max")
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_clipped_log_losses_match_scikit_learn(dtype, weighted):
+    # Confidently wrong outputs on the even rows (margin 60: probabilities
+    # round to 0 or 1) beside moderate ones: scikit-learn clips each
+    # probability to [eps, 1 - eps], so those terms stop at -log(eps).  The
+    # gradient is not clipped.
+    w = WEIGHTS if weighted else None
+    y01 = (RNG.random((N, K)) < 0.5).astype(dtype)
+    raw_bce = RAW.astype(dtype)
+    raw_bce[::2] = 60.0 * (1.0 - 2.0 * y01[::2])
+    raw_cce = RAW.astype(dtype)
+    raw_cce[::2][np.arange(N // 2), LABELS[::2]] -= 60.0
+    rtol = 1e-10 if dtype == np.float64 else 1e-5
+    for loss, y, raw, reference in [
+        (nn.BinaryCrossEntropy, y01, raw_bce, binary_log_loss(y01, expit(raw_bce), w)),
+        (nn.CategoricalCrossEntropy, LABELS, raw_cce, None),
+        (nn.CategoricalCrossEntropy, ONE_HOT.astype(dtype), raw_cce, None),
+    ]:
+        if reference is None:
+            reference = log_loss(ONE_HOT, softmax(raw, axis=1), w)
+        clipped, exact = loss(clip_proba=True), loss()
+        assert clipped.value(y, raw, w) == pytest.approx(reference, rel=rtol)
+        value, gradient = clipped.value_and_gradient(y, raw, w)
+        assert value == pytest.approx(reference, rel=rtol)
+        assert exact.value(y, raw, w) > 1.3 * reference
+        np.testing.assert_array_equal(gradient, exact.gradient(y, raw, w))
+        moderate = RAW.astype(dtype)  # nothing to clip: the exact value
+        assert clipped.value(y, moderate, w) == exact.value(y, moderate, w)
+        overflowed = raw.copy()
+        overflowed[1, 0] = np.inf  # an overflow stays non-finite
+        with np.errstate(invalid="ignore"):
+            assert not np.isfinite(clipped.value(y, overflowed, w))
 
 
 def test_shape_mismatch_and_unknown_names_raise():
