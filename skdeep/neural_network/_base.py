@@ -211,7 +211,6 @@ class BaseNeuralEstimator(NetworkStateMixin, BaseEstimator):
                 history=history,
                 scorer=scorer,
                 random_state=random_state,
-                rng=rng,
                 incremental=incremental,
             )
         self._check_finite_weights(network)
@@ -245,7 +244,7 @@ class BaseNeuralEstimator(NetworkStateMixin, BaseEstimator):
         return network, history
 
     def _run_stochastic(
-        self, data, *, network, loss, history, scorer, random_state, rng, incremental
+        self, data, *, network, loss, history, scorer, random_state, incremental
     ):
         # partial_fit keeps the optimizer state (moments, reduced rate) between
         # calls; fit and warm_start start a fresh optimizer, as sklearn does.
@@ -262,7 +261,10 @@ class BaseNeuralEstimator(NetworkStateMixin, BaseEstimator):
             optimizer=optimizer,
             schedule=schedule,
             history=history,
-            rng=rng,
+            # Epochs are shuffled by the RandomState that drew the weights
+            # and the validation split, as scikit-learn does: the same seed
+            # gives scikit-learn's batches (the Generator serves dropout).
+            rng=random_state,
             scorer=scorer,
         )
         if self.early_stopping and incremental:

@@ -1,4 +1,4 @@
-"""The shuffling and dropout Generator of a network estimator."""
+"""The dropout Generator of a network estimator."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import numpy as np
 def _generator_from(random_state):
     """A Generator seeded from a RandomState's state *without* consuming it.
 
-    Weight initialisation and the validation split draw from the RandomState
-    exactly as scikit-learn does; shuffling and dropout use this independent,
-    equally reproducible Generator.
+    Weight initialisation, the validation split and the shuffling draw from
+    the RandomState exactly as scikit-learn does; dropout (which scikit-learn
+    lacks) uses this independent, equally reproducible Generator.
     """
     _, key, pos, *_ = random_state.get_state()
     # The same entropy words as the list ``[*key, pos]`` (each value fits one

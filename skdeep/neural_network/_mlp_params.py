@@ -122,8 +122,9 @@ MLP_PARAMETERS_DOC = """
         Shuffle the samples every epoch (stochastic solvers).
 
     random_state : int, RandomState instance or None, default=None
-        Seeds weight initialisation (drawn exactly as sklearn draws it), the
-        early-stopping split, shuffling, dropout and MC dropout.
+        Seeds weight initialisation, the early-stopping split and the
+        shuffling (all drawn exactly as sklearn draws them: the same seed
+        gives sklearn's weights and batches), dropout and MC dropout.
 
     tol : float, default=1e-4
         Improvement below which an epoch counts as "no change"; lbfgs'

@@ -226,6 +226,14 @@ def _check_training_inputs(X, y, sample_weight, early_stopping, validation, scor
             raise ValueError("monitor='val_score' needs a validation_scorer.")
 
 
+def _epoch_order(rng, n_samples, previous):
+    """The rows' visiting order of the next epoch (see ``rng`` in :func:`train`)."""
+    if isinstance(rng, np.random.RandomState):
+        permutation = rng.permutation(n_samples)
+        return permutation if previous is None else previous[permutation]
+    return rng.permutation(n_samples)
+
+
 def train(
     network,
     loss,
@@ -272,8 +280,11 @@ def train(
     max_epochs : int, default=200
         Epochs to run in this call at most.
     shuffle : bool, default=True
-    rng : numpy.random.Generator
-        Used for shuffling (keyword-only, required).
+    rng : numpy.random.Generator or numpy.random.RandomState
+        Used for shuffling (keyword-only, required).  A Generator draws each
+        epoch's order afresh; a RandomState shuffles as scikit-learn's MLP
+        does (each epoch permutes the previous epoch's order by
+        ``rng.permutation``), so the same state gives the same batches.
     schedule : callable or None, default=None
         ``(epoch, history) -> learning_rate`` applied after each epoch.
     early_stopping : EarlyStopping or None, default=None
@@ -321,16 +332,18 @@ def train(
     if schedule is not None and history.n_epochs == 0:
         _start_schedule(schedule, optimizer)
     arrays, scoring = (X, y, sample_weight), (validation, validation_scorer)
+    order = None
     try:
         for _ in range(max_epochs):
             start = time.perf_counter()
             history.learning_rate.append(optimizer.learning_rate)
-            data, order = arrays, rng.permutation(n_samples) if shuffle else None
+            order = _epoch_order(rng, n_samples, order) if shuffle else None
+            data, rows = arrays, order
             if order is not None and not isinstance(X, np.ndarray):
                 # Sparse rows: one shuffled copy (scipy's indexing costs per call).
-                data, order = _batch(*arrays, order), None
+                data, rows = _batch(*arrays, order), None
             epoch_loss = _run_epoch(
-                network, loss, optimizer, data, batch_size, history.n_epochs + 1, order
+                network, loss, optimizer, data, batch_size, history.n_epochs + 1, rows
             )
             _record_epoch(
                 history, epoch_loss, n_samples, start, verbose, network, loss, scoring

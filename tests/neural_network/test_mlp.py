@@ -122,6 +122,48 @@ def test_full_batch_stochastic_solvers_match_sklearn(solver, n_targets, alpha):
     assert ours.t_ == ref.t_ == 25 * 60
 
 
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+@pytest.mark.parametrize("kind", ["classifier", "regressor"])
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_shuffled_mini_batches_match_sklearn(solver, kind, early_stopping):
+    # The weights, the validation split and every epoch's shuffle come from
+    # one RandomState drawn as scikit-learn draws it: same batches, same
+    # trajectory, with the default shuffle=True.
+    if kind == "classifier":
+        X, y = make_classification(
+            n_samples=90, n_features=5, n_classes=3, n_informative=3, random_state=0
+        )
+        ours_cls, ref_cls = MLPClassifier, SkMLPClassifier
+    else:
+        X, y = make_regression(n_samples=90, n_features=5, noise=1.0, random_state=0)
+        y = y / y.std()
+        ours_cls, ref_cls = MLPRegressor, SkMLPRegressor
+    params = dict(
+        hidden_layer_sizes=(6,),
+        solver=solver,
+        batch_size=16,
+        max_iter=15,
+        learning_rate_init=0.01,
+        early_stopping=early_stopping,
+        random_state=4,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours, ref = ours_cls(**params).fit(X, y), ref_cls(**params).fit(X, y)
+        assert ours.n_iter_ == ref.n_iter_
+        assert_allclose(ours.loss_curve_, ref.loss_curve_, rtol=1e-9)
+        assert_allclose(ours.predict(X), ref.predict(X), rtol=1e-8, atol=1e-10)
+        if early_stopping:
+            assert_allclose(ours.validation_scores_, ref.validation_scores_)
+            return
+        # warm_start and partial_fit draw their shuffles afresh per call, too
+        for model in (ours, ref):
+            model.set_params(warm_start=True, max_iter=3).fit(X, y)
+            model.partial_fit(X, y)
+            model.partial_fit(X[:50], y[:50])
+    assert_allclose(ours.predict(X), ref.predict(X), rtol=1e-8, atol=1e-10)
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_saturated_classifier_loss_curve_matches_sklearn(dtype):
     # Unscaled inputs saturate the softmax: scikit-learn's reported loss

@@ -385,3 +385,21 @@ def test_a_small_network_learns_digits():
     )
     assert history.loss[-1] < 0.2 * history.loss[0]
     assert (net.forward(X / 16).argmax(axis=1) == y).mean() > 0.95
+
+
+def test_random_state_shuffles_as_scikit_learn_and_generator_afresh():
+    # scikit-learn's MLP permutes the previous epoch's order each epoch.
+    from sklearn.utils import shuffle
+
+    from skdeep.nn.training import _epoch_order
+
+    ours, reference = np.random.RandomState(7), np.random.RandomState(7)
+    order, expected = None, np.arange(40)
+    for _ in range(3):
+        order = _epoch_order(ours, 40, order)
+        expected = shuffle(expected, random_state=reference)
+        np.testing.assert_array_equal(order, expected)
+    generator = np.random.default_rng(7)
+    np.testing.assert_array_equal(
+        _epoch_order(generator, 40, order), np.random.default_rng(7).permutation(40)
+    )
