@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 
+from . import _clipped_log_loss as clipping
 from .functional import _constant_vector, _shifted, softmax
 
 __all__ = [
@@ -48,21 +49,6 @@ def _weighted_sum(per_sample, scale):
     if np.ndim(scale) == 0:
         return float(per_sample.sum() * scale)
     return float(per_sample @ scale.ravel())
-
-
-def _log_ceiling(dtype):
-    """``-log(eps)`` of ``dtype``: a log-loss term once its probability is
-    clipped to ``[eps, 1 - eps]`` (36.04 in float64, 15.94 in float32)."""
-    return float(-np.log(np.finfo(dtype).eps))
-
-
-_CLIP_PROBA_DOC = """clip_proba : bool, default=False
-        Report the value as scikit-learn's MLP does: every probability is
-        clipped to ``[eps, 1 - eps]`` (``eps`` of the dtype) before its log
-        is taken, so no term exceeds ``-log(eps)`` however confidently wrong
-        the output (the exact value grows with the logit).  Up to ``eps`` per
-        term this is ``min(term, -log(eps))``.  The gradient is unchanged
-        (scikit-learn's is not clipped either)."""
 
 
 class Loss:
@@ -174,10 +160,6 @@ class SquaredError(Loss):
             )
         self.output_gradient = output_gradient
 
-    def _outputs_divisor(self, raw):
-        """The factor dividing ``raw - y`` in the gradient (1 when summed)."""
-        return raw.shape[1] if self.output_gradient == "mean" else 1
-
     def _per_sample(self, y, raw):
         diff = raw - y
         diff *= diff
@@ -185,9 +167,8 @@ class SquaredError(Loss):
 
     def _unscaled_gradient(self, y, raw):
         grad = raw - y
-        divisor = self._outputs_divisor(raw)
-        if divisor > 1:
-            grad /= divisor
+        if self.output_gradient == "mean" and raw.shape[1] > 1:
+            grad /= raw.shape[1]
         return grad
 
     def value_and_gradient(self, y, raw, sample_weight=None):
@@ -197,8 +178,8 @@ class SquaredError(Loss):
         k = raw.shape[1]
         per_sample = np.einsum("ij,ij->i", grad, grad) * (0.5 / k)
         value = _weighted_sum(per_sample, scale)
-        divisor = self._outputs_divisor(raw)
-        grad *= scale if divisor == 1 else scale / divisor
+        summed = self.output_gradient == "sum"
+        grad *= scale if (k == 1 or summed) else scale / k
         return value, grad
 
 
@@ -233,21 +214,8 @@ class BinaryCrossEntropy(Loss):
     def _per_sample(self, y, raw):
         per_element = np.logaddexp(raw.dtype.type(0), raw)
         per_element -= y * raw
-        if self.clip_proba and raw.size:
-            ceiling = _log_ceiling(raw.dtype)
-            # softplus(r) exceeds the ceiling only beyond |r| = ceiling - 1e-7;
-            # an infinite output (an overflow) keeps its non-finite value.
-            if ceiling - 1e-6 < np.abs(raw).max() < np.inf:
-                per_element = self._clipped_terms(y, raw, ceiling)
-        return per_element.sum(axis=1)
-
-    @staticmethod
-    def _clipped_terms(y, raw, ceiling):
-        """``y min(-log p, c) + (1 - y) min(-log(1 - p), c)``, elementwise."""
-        zero = raw.dtype.type(0)
-        positive = np.minimum(np.logaddexp(zero, -raw), ceiling)  # -log p
-        negative = np.minimum(np.logaddexp(zero, raw), ceiling)  # -log(1 - p)
-        return y * positive + (1 - y) * negative
+        clipped = clipping.binary_terms(y, raw) if self.clip_proba else None
+        return (per_element if clipped is None else clipped).sum(axis=1)
 
     def _unscaled_gradient(self, y, raw):
         grad = expit(raw)
@@ -255,9 +223,7 @@ class BinaryCrossEntropy(Loss):
         return grad
 
 
-BinaryCrossEntropy.__doc__ = BinaryCrossEntropy.__doc__ % {
-    "clip_proba": _CLIP_PROBA_DOC
-}
+BinaryCrossEntropy.__doc__ %= {"clip_proba": clipping.CLIP_PROBA_DOC}
 
 
 class CategoricalCrossEntropy(Loss):
@@ -320,31 +286,14 @@ class CategoricalCrossEntropy(Loss):
             target_logit = shifted[np.arange(raw.shape[0]), y]
             per_sample = log_norm - target_logit
             if self.clip_proba:
-                np.minimum(per_sample, _log_ceiling(raw.dtype), out=per_sample)
-        elif self._clipping(proba, shifted):
-            per_sample = self._clipped_terms(y, shifted, log_norm)
+                ceiling = clipping.log_ceiling(raw.dtype)
+                np.minimum(per_sample, ceiling, out=per_sample)
+        elif self.clip_proba and clipping.softmax_clipping_applies(proba, shifted):
+            per_sample = clipping.softmax_terms(y, shifted, log_norm)
         else:
             y_total = y @ _constant_vector(y.shape[1], 1.0, y.dtype)
             per_sample = log_norm * y_total - np.einsum("ij,ij->i", y, shifted)
         return proba, per_sample
-
-    def _clipping(self, proba, shifted):
-        """Whether ``clip_proba`` can change a term: some probability is below
-        ``eps`` (``2 eps``, a margin for the rounding of ``proba``).  Never
-        for infinite logits (an overflow): the exact value then stays
-        non-finite and the training loop reports it."""
-        if not (self.clip_proba and proba.size):
-            return False
-        if not proba.min() < 2 * np.finfo(proba.dtype).eps:
-            return False
-        return bool(np.isfinite(shifted).all())
-
-    @staticmethod
-    def _clipped_terms(y, shifted, log_norm):
-        """``sum_k y_ik min(-log p_ik, -log eps)`` for 2-D targets."""
-        terms = np.subtract(log_norm[:, None], shifted)
-        np.minimum(terms, _log_ceiling(shifted.dtype), out=terms)
-        return np.einsum("ij,ij->i", y, terms)
 
     def _total(self, y, raw):
         """Softmax and the summed (unweighted) loss, for 2-D targets.
@@ -354,8 +303,8 @@ class CategoricalCrossEntropy(Loss):
         is never formed.
         """
         shifted, proba, log_norm = self._softmax_parts(raw)
-        if self._clipping(proba, shifted):
-            return proba, float(self._clipped_terms(y, shifted, log_norm).sum())
+        if self.clip_proba and clipping.softmax_clipping_applies(proba, shifted):
+            return proba, float(clipping.softmax_terms(y, shifted, log_norm).sum())
         y_total = y @ _constant_vector(y.shape[1], 1.0, y.dtype)
         return proba, float(log_norm @ y_total) - float(np.vdot(y, shifted))
 
@@ -386,9 +335,7 @@ class CategoricalCrossEntropy(Loss):
         return value, grad
 
 
-CategoricalCrossEntropy.__doc__ = CategoricalCrossEntropy.__doc__ % {
-    "clip_proba": _CLIP_PROBA_DOC
-}
+CategoricalCrossEntropy.__doc__ %= {"clip_proba": clipping.CLIP_PROBA_DOC}
 
 
 class PerceptronLoss(Loss):
