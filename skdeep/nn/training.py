@@ -234,6 +234,15 @@ def _epoch_order(rng, n_samples, previous):
     return rng.permutation(n_samples)
 
 
+def _epoch_data(arrays, order):
+    """``(data, rows)`` for :func:`_run_epoch`: dense batches gather their
+    ``rows`` of ``order`` when used; sparse rows are copied shuffled once
+    (scipy's indexing costs per call)."""
+    if order is None or isinstance(arrays[0], np.ndarray):
+        return arrays, order
+    return _batch(*arrays, order), None
+
+
 def train(
     network,
     loss,
@@ -338,10 +347,7 @@ def train(
             start = time.perf_counter()
             history.learning_rate.append(optimizer.learning_rate)
             order = _epoch_order(rng, n_samples, order) if shuffle else None
-            data, rows = arrays, order
-            if order is not None and not isinstance(X, np.ndarray):
-                # Sparse rows: one shuffled copy (scipy's indexing costs per call).
-                data, rows = _batch(*arrays, order), None
+            data, rows = _epoch_data(arrays, order)
             epoch_loss = _run_epoch(
                 network, loss, optimizer, data, batch_size, history.n_epochs + 1, rows
             )
