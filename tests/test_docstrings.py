@@ -40,22 +40,69 @@ def test_doctests(module_name):
 
 def _documented_parameters(doc):
     """Names in a numpydoc ``Parameters`` section, in their order."""
-    section = re.search(r"\n\s*Parameters\n\s*-+\n(.*?)(\n\s*\n\s*\w[\w ]*\n\s*-+\n|$)",
-                        doc, re.S)  # fmt: skip
+    doc = inspect.cleandoc(doc)
+    section = re.search(r"\nParameters\n-+\n(.*?)(\n\n\w[\w ]*\n-+\n|$)", doc, re.S)
     names = []
-    for line in section.group(1).splitlines():
-        head = re.match(r"^ {4}(\*{0,2}\w+(?:, \*{0,2}\w+)*)\s*:", line)
+    for line in section.group(1).splitlines() if section else []:
+        # "name : type", or names alone ("a, b"), at the section's indent.
+        head = re.match(r"^(\*{0,2}\w+(?:, \*{0,2}\w+)*)\s*(?::|$)", line)
         if head:
             names += [name.lstrip("*") for name in head.group(1).split(", ")]
     return names
 
 
-@pytest.mark.parametrize("name_cls", all_estimators(), ids=lambda nc: nc[0])
-def test_every_parameter_is_documented_in_signature_order(name_cls):
-    _, cls = name_cls
-    signature = [
+def _signature_names(function, keep_variadic=()):
+    """Named parameters of ``function`` (not self; ``*args``/``**kwargs`` only
+    when listed in ``keep_variadic``)."""
+    return [
         name
-        for name, p in inspect.signature(cls.__init__).parameters.items()
-        if name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        for name, p in inspect.signature(function).parameters.items()
+        if name not in ("self", "cls")
+        and (p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) or name in keep_variadic)
     ]
-    assert _documented_parameters(cls.__doc__) == signature
+
+
+def _public_api():
+    """``(label, object)`` for every class and function exported by a public
+    skdeep module (no component of its name starts with an underscore)."""
+    seen, found = set(), []
+    for module_name in _modules():
+        if any(part.startswith("_") for part in module_name.split(".")):
+            continue
+        module = importlib.import_module(module_name)
+        for name in getattr(module, "__all__", ()):
+            obj = getattr(module, name)
+            home = getattr(obj, "__module__", "") or ""
+            if id(obj) in seen or not home.startswith("skdeep"):
+                continue
+            if inspect.isclass(obj) or inspect.isfunction(obj):
+                seen.add(id(obj))
+                found.append((f"{module_name}.{name}", obj))
+    return found
+
+
+@pytest.mark.parametrize("label_obj", _public_api(), ids=lambda pair: pair[0])
+def test_every_parameter_is_documented_in_signature_order(label_obj):
+    _, obj = label_obj
+    function = obj.__init__ if inspect.isclass(obj) else obj
+    documented = _documented_parameters(obj.__doc__ or "")
+    assert documented == _signature_names(function, keep_variadic=documented)
+
+
+def _estimator_methods():
+    for name, cls in all_estimators():
+        for method_name, method in inspect.getmembers(cls, inspect.isfunction):
+            if method_name.startswith("_") or method_name in (
+                "get_params",
+                "set_params",
+            ):
+                continue
+            if _signature_names(method):
+                yield pytest.param(cls, method_name, id=f"{name}.{method_name}")
+
+
+@pytest.mark.parametrize(("cls", "method_name"), _estimator_methods())
+def test_estimator_methods_document_their_parameters(cls, method_name):
+    method = getattr(cls, method_name)
+    documented = _documented_parameters(inspect.getdoc(method) or "")
+    assert documented == _signature_names(method, keep_variadic=documented)

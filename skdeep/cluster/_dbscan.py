@@ -279,10 +279,12 @@ def dbscan(
     X : {array-like, sparse matrix} of shape (n_samples, n_features) or \
             (n_samples, n_samples)
         Samples, or their distance matrix for ``metric="precomputed"``.
-    eps, min_samples, metric, metric_params, algorithm, leaf_size, p, n_jobs
+    eps, min_samples, metric, metric_params, algorithm, leaf_size, p
         As in :class:`DBSCAN`.
     sample_weight : array-like of shape (n_samples,), default=None
         Weight of each sample.
+    n_jobs : int, default=None
+        As in :class:`DBSCAN`.
 
     Returns
     -------

@@ -11,6 +11,7 @@ from sklearn.utils.multiclass import check_classification_targets
 
 from ..utils._param_validation import HasMethods, Interval, StrOptions
 from ._gb_base import BaseGradientBoosting
+from ._gb_docs import x_method_doc
 from ._gb_outputs import declare_recursion_support
 
 __all__ = ["GradientBoostingClassifier", "GradientBoostingRegressor"]
@@ -204,8 +205,8 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
         raw = self._raw_predict(X)
         return raw.ravel() if raw.shape[1] == 1 else raw
 
+    @x_method_doc("staged_decision_function")
     def staged_decision_function(self, X):
-        """Yield the raw scores after each stage, shape (n_samples, K)."""
         yield from self._staged_raw_predict(X)
 
     def _labels(self, raw):
@@ -213,26 +214,26 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
             return self.classes_[(raw[:, 0] >= 0).astype(int)]
         return self.classes_[np.argmax(raw, axis=1)]
 
+    @x_method_doc("classifier.predict")
     def predict(self, X):
-        """Predicted class labels, shape (n_samples,)."""
         return self._labels(self._raw_predict(X))
 
+    @x_method_doc("classifier.staged_predict")
     def staged_predict(self, X):
-        """Yield the predicted labels after each stage."""
         for raw in self._staged_raw_predict(X):
             yield self._labels(raw)
 
+    @x_method_doc("predict_proba")
     def predict_proba(self, X):
-        """Class probabilities, shape (n_samples, n_classes)."""
         raw = self._raw_predict(X)
         return self._loss.predict_proba(raw)
 
+    @x_method_doc("predict_log_proba")
     def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`, shape (n_samples, n_classes)."""
         return np.log(self.predict_proba(X))
 
+    @x_method_doc("staged_predict_proba")
     def staged_predict_proba(self, X):
-        """Yield the class probabilities after each stage."""
         for raw in self._staged_raw_predict(X):
             yield self._loss.predict_proba(raw)
 
@@ -335,17 +336,17 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
     def _encode_y(self, y, sample_weight):
         return y.astype(np.float64, copy=False), {}
 
+    @x_method_doc("regressor.predict")
     def predict(self, X):
-        """Predicted targets, shape (n_samples,)."""
         return self._raw_predict(X).ravel()
 
+    @x_method_doc("regressor.staged_predict")
     def staged_predict(self, X):
-        """Yield the predicted targets after each stage."""
         for raw in self._staged_raw_predict(X):
             yield raw.ravel()
 
+    @x_method_doc("regressor.apply")
     def apply(self, X):
-        """Leaf index of each sample in each tree, shape (n_samples, n_estimators_)."""
         leaves = super().apply(X)
         return leaves.reshape(leaves.shape[0], leaves.shape[1])
 

@@ -39,6 +39,7 @@ from ._base_setup import (
     run_lbfgs,
     split_validation,
 )
+from ._lr_find import LRFindMixin
 
 __all__ = ["BaseNeuralEstimator", "NeuralClassifierMixin", "NeuralRegressorMixin"]
 
@@ -49,7 +50,7 @@ _NONFINITE_HINT = (
 )
 
 
-class BaseNeuralEstimator(NetworkStateMixin, BaseEstimator):
+class BaseNeuralEstimator(NetworkStateMixin, LRFindMixin, BaseEstimator):
     """Base class of skdeep's network estimators (do not use directly).
 
     Subclasses define ``_build_layers(input_shape, n_outputs) -> list of
@@ -130,15 +131,6 @@ class BaseNeuralEstimator(NetworkStateMixin, BaseEstimator):
         X_new : ndarray of shape (n_samples, n_units_of_last_hidden_layer)
         """
         return self.fit(X, y, **fit_params).transform(X)
-
-    def lr_find(self, X, y, **kwargs):
-        """Learning-rate range test on a clone; this estimator is left untouched.
-
-        See :func:`skdeep.neural_network.lr_find` for parameters and returns.
-        """
-        from ._lr_find import lr_find
-
-        return lr_find(self, X, y, **kwargs)
 
     # -------------------------------------------------------------- fitting
     def _fit(self, X, y, sample_weight=None, *, incremental=False, classes=None):

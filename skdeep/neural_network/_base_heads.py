@@ -211,7 +211,16 @@ class NeuralClassifierMixin(ClassifierMixin):
         return proba
 
     def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`, shape (n_samples, n_classes)."""
+        """Logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
         proba = self.predict_proba(X)
         return np.log(proba, out=proba)
 

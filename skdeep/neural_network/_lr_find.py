@@ -27,6 +27,11 @@ __all__ = ["LRFindResult", "lr_find"]
 class LRFindResult:
     """Outcome of :func:`lr_find`.
 
+    Parameters
+    ----------
+    learning_rates, losses, smoothed_losses, suggested_learning_rate, diverged
+        Stored as the attributes of the same names.
+
     Attributes
     ----------
     learning_rates : ndarray of shape (n_steps_run,)
@@ -56,7 +61,17 @@ class LRFindResult:
     diverged: bool = field(default=False)
 
     def plot(self, ax=None):
-        """Plot loss against learning rate (log x-axis); needs matplotlib."""
+        """Plot loss against learning rate (log x-axis); needs matplotlib.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Where to draw (the current Axes by default).
+
+        Returns
+        -------
+        ax : matplotlib Axes
+        """
         import matplotlib.pyplot as plt
 
         ax = ax or plt.gca()
@@ -65,6 +80,28 @@ class LRFindResult:
         ax.set(xscale="log", xlabel="learning rate", ylabel="training loss")
         ax.legend()
         return ax
+
+
+class LRFindMixin:
+    """The ``lr_find`` method of the neural estimators."""
+
+    def lr_find(self, X, y, **kwargs):
+        """Learning-rate range test on a clone; this estimator is left untouched.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        **kwargs
+            The sweep's settings, as in :func:`skdeep.neural_network.lr_find`.
+
+        Returns
+        -------
+        LRFindResult
+        """
+        return lr_find(self, X, y, **kwargs)
 
 
 def _smooth(losses, beta):

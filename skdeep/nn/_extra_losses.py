@@ -95,6 +95,12 @@ class KLDivergence(CategoricalCrossEntropy):
     from the categorical cross-entropy by the targets' entropy, a constant,
     so the gradient is the same ``softmax(raw) - y``. Link: softmax.
 
+    Parameters
+    ----------
+    clip_proba : bool, default=False
+        Clip the cross-entropy part of the value as
+        :class:`CategoricalCrossEntropy` does (the gradient is unchanged).
+
     Examples
     --------
     >>> import numpy as np

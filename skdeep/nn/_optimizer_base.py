@@ -299,6 +299,14 @@ def apply_max_norm(parameters, max_norm):
     The norm of each output unit (last axis) over all other axes is capped at
     ``max_norm``; vectors already inside the ball are untouched.
 
+    Parameters
+    ----------
+    parameters : list of Parameter
+        Only regularised parameters of two or more dimensions (kernels) are
+        rescaled; biases and other parameters are left alone.
+    max_norm : float
+        Largest allowed Euclidean norm of each output unit's weight vector.
+
     Examples
     --------
     >>> import numpy as np

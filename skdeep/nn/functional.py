@@ -378,6 +378,17 @@ def softmax(x, axis=-1):
 def log_softmax(x, axis=-1):
     """Numerically stable ``log(softmax(x))`` along ``axis``.
 
+    Parameters
+    ----------
+    x : ndarray of shape (n_samples, n_classes)
+        Logits (any shape; the softmax runs along ``axis``).
+    axis : int, default=-1
+
+    Returns
+    -------
+    ndarray of the shape of ``x``
+        Log-probabilities, each slice along ``axis`` log-summing to zero.
+
     Examples
     --------
     >>> import numpy as np

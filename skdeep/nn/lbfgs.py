@@ -56,6 +56,29 @@ def lbfgs_objective(
     ``theta`` into them, runs one full-batch forward/backward pass and returns
     the penalised loss and the packed float64 gradient.
 
+    Parameters
+    ----------
+    network : Sequential
+        A built network; its parameters take the values of ``theta``.
+    loss : Loss
+        Loss on the network's raw outputs.
+    X : ndarray or sparse matrix of shape (n_samples, ...)
+        The full batch.
+    y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        Targets, in the form ``loss`` expects.
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Weights of the samples; the penalty is divided by their sum.
+    l2, l1 : float, default=0.0
+        Penalty strengths, as in :func:`~skdeep.nn.penalty_value`.
+    parameters : list of Parameter, default=None
+        The parameters ``theta`` packs, in order (flattened, C order).
+
+    Returns
+    -------
+    objective : callable
+        ``objective(theta) -> (value, gradient)``, ``theta`` and
+        ``gradient`` float64 arrays of shape (n_elements,), ``value`` a float.
+
     Examples
     --------
     >>> import numpy as np

@@ -58,6 +58,11 @@ class Schedule:
 class Constant(Schedule):
     """Always the same rate.
 
+    Parameters
+    ----------
+    learning_rate : float, default=0.001
+        The rate returned for every epoch.
+
     Examples
     --------
     >>> Constant(0.1)(5, None)
@@ -75,6 +80,13 @@ class InverseScaling(Schedule):
     """scikit-learn's ``"invscaling"``: ``lr / (samples_seen + 1) ** power_t``.
 
     ``samples_seen`` is :attr:`History.samples_seen` (scikit-learn's ``t_``).
+
+    Parameters
+    ----------
+    learning_rate : float, default=0.001
+        The initial rate ``lr``.
+    power_t : float, default=0.5
+        Exponent of the decay.
 
     Examples
     --------
@@ -138,6 +150,15 @@ ReduceOnPlateau = Adaptive
 class Power(Schedule):
     """Per-epoch inverse scaling: ``lr / (1 + decay * (epoch + 1)) ** power``.
 
+    Parameters
+    ----------
+    learning_rate : float, default=0.001
+        The initial rate ``lr``.
+    decay : float, default=1.0
+        How fast the rate falls per epoch.
+    power : float, default=0.5
+        Exponent of the decay.
+
     Examples
     --------
     >>> Power(1.0, decay=1.0, power=1.0)(0, None)
@@ -189,6 +210,15 @@ class PiecewiseConstant(Schedule):
 
 class Exponential(Schedule):
     """``lr * decay_rate ** ((epoch + 1) / decay_steps)``.
+
+    Parameters
+    ----------
+    learning_rate : float, default=0.001
+        The initial rate ``lr``.
+    decay_rate : float, default=0.9
+        Factor applied to the rate every ``decay_steps`` epochs.
+    decay_steps : int or float, default=1
+        Epochs per factor ``decay_rate`` (the decay is smooth in between).
 
     Examples
     --------

@@ -226,7 +226,24 @@ class Interval(_Constraint):
 
 
 class Options(_Constraint):
-    """A finite set of accepted values of a given type."""
+    """A finite set of accepted values of a given type.
+
+    Parameters
+    ----------
+    type : type or tuple of types
+        Accepted value type.
+    options : iterable
+        The accepted values.
+    deprecated : iterable, default=None
+        Values still accepted but marked "(deprecated)" in error messages.
+
+    Examples
+    --------
+    >>> from numbers import Integral
+    >>> choices = Options(Integral, {1, 2})
+    >>> choices.is_satisfied_by(2), choices.is_satisfied_by(3)
+    (True, False)
+    """
 
     def __init__(self, type, options, *, deprecated=None):
         self.type = type
@@ -245,14 +262,38 @@ class Options(_Constraint):
 
 
 class StrOptions(Options):
-    """A finite set of accepted strings."""
+    """A finite set of accepted strings.
+
+    Parameters
+    ----------
+    options : iterable of str
+        The accepted strings.
+    deprecated : iterable of str, default=None
+        Strings still accepted but marked "(deprecated)" in error messages.
+
+    Examples
+    --------
+    >>> StrOptions({"adam", "sgd"}).is_satisfied_by("adam")
+    True
+    """
 
     def __init__(self, options, *, deprecated=None):
         super().__init__(str, options, deprecated=deprecated)
 
 
 class HasMethods(_Constraint):
-    """Objects exposing all the given methods (duck typing)."""
+    """Objects exposing all the given methods (duck typing).
+
+    Parameters
+    ----------
+    methods : str or list of str
+        Names of the methods every accepted object must have.
+
+    Examples
+    --------
+    >>> HasMethods(["fit", "predict"]).is_satisfied_by(object())
+    False
+    """
 
     def __init__(self, methods):
         self.methods = [methods] if isinstance(methods, str) else list(methods)
@@ -266,7 +307,18 @@ class HasMethods(_Constraint):
 
 
 class Hidden:
-    """Wrap a constraint that is accepted but not advertised in error messages."""
+    """Wrap a constraint that is accepted but not advertised in error messages.
+
+    Parameters
+    ----------
+    constraint : constraint
+        Any constraint :func:`validate_parameter_constraints` understands.
+
+    Examples
+    --------
+    >>> Hidden(StrOptions({"warn"})).constraint.options
+    {'warn'}
+    """
 
     def __init__(self, constraint):
         self.constraint = constraint
@@ -340,6 +392,37 @@ def fit_context(method):
     ``feature_names_in_`` before the data are fully checked, for instance)
     are undone.  This is a shallow restore: fitted arrays must not be
     modified in place before a fit is known to succeed.
+
+    Parameters
+    ----------
+    method : callable
+        The estimator method to wrap (``fit``, ``partial_fit``, ...).
+
+    Returns
+    -------
+    callable
+        The wrapped method.
+
+    Examples
+    --------
+    >>> from sklearn.base import BaseEstimator
+    >>> non_negative = Interval(float, 0, None, closed="left")
+    >>> class Model(BaseEstimator):
+    ...     _parameter_constraints = {"alpha": [non_negative]}
+    ...     def __init__(self, alpha=1.0):
+    ...         self.alpha = alpha
+    ...     @fit_context
+    ...     def fit(self, X, y=None):
+    ...         self.fitted_ = True
+    ...         return self
+    >>> model = Model(alpha=-1.0)
+    >>> try:
+    ...     model.fit([[0.0]])
+    ... except ValueError as error:  # InvalidParameterError is a ValueError
+    ...     print(error)  # doctest: +ELLIPSIS
+    The 'alpha' parameter of Model must be a float in the range [0, inf)...
+    >>> hasattr(model, "fitted_")
+    False
     """
 
     incremental = method.__name__ == "partial_fit"

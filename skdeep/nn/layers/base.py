@@ -95,6 +95,11 @@ def flat_layout(parameters):
     Regularised parameters come first, each group in the given order, so the
     penalties apply to one contiguous prefix.
 
+    Parameters
+    ----------
+    parameters : list of Parameter
+        The parameters to lay out, in the order their slices are returned.
+
     Returns
     -------
     slices : list of slice
@@ -123,6 +128,11 @@ def share_value_buffer(parameters):
     holds the old value arrays (right after building or copying a network).
     Parameters of mixed or non-floating dtypes, or values that are not plain
     arrays, are left alone.
+
+    Parameters
+    ----------
+    parameters : iterable of Parameter
+        The parameters whose values move into the buffer.
 
     Returns
     -------
@@ -231,11 +241,34 @@ class Layer:
         return input_shape
 
     def forward(self, x, training=False):
-        """Compute the layer output of shape ``(n_samples, *output_shape)``."""
+        """Compute the layer output.
+
+        Parameters
+        ----------
+        x : ndarray of shape ``(n_samples, *input_shape)``
+        training : bool, default=False
+            Training mode: cache what :meth:`backward` needs (and, for
+            dropout or batch normalisation, behave as in training).
+
+        Returns
+        -------
+        ndarray of shape ``(n_samples, *output_shape)``
+        """
         raise NotImplementedError
 
     def backward(self, dy):
-        """Set parameter gradients from ``dy`` and return the input gradient."""
+        """Set parameter gradients from ``dy`` and return the input gradient.
+
+        Parameters
+        ----------
+        dy : ndarray of shape ``(n_samples, *output_shape)``
+            Gradient of the loss with respect to the last training forward's
+            output.
+
+        Returns
+        -------
+        dx : ndarray of shape ``(n_samples, *input_shape)``
+        """
         raise NotImplementedError
 
     def backward_params(self, dy):
@@ -243,6 +276,10 @@ class Layer:
 
         Layers override it to skip computing ``dx`` (e.g. the first layer of a
         network); the default simply discards it.
+
+        Parameters
+        ----------
+        dy : ndarray of shape ``(n_samples, *output_shape)``
         """
         self.backward(dy)
 
