@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._base import IndexableMembersMixin
@@ -91,8 +92,22 @@ class Model:
         return raw
 
 
-class TreeOutputsMixin(IndexableMembersMixin):
-    """Raw predictions, staged predictions and per-tree outputs."""
+class TreeOutputsMixin(
+    IndexableMembersMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+):
+    """Raw predictions, staged predictions and per-tree outputs.
+
+    :meth:`transform` makes the estimators transformers, with
+    ``get_feature_names_out`` and ``set_output`` (a pipeline ending in one
+    can then be configured for pandas output).
+    """
+
+    @property
+    def _n_features_out(self):
+        # One column per tree in transform (AttributeError: not fitted).
+        if "estimators_" not in self.__dict__:
+            raise AttributeError("_n_features_out is set by fit.")
+        return self.estimators_.size
 
     def _model(self):
         check_is_fitted(self)

@@ -23,12 +23,13 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import TransformerTags, check_random_state
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
 from ..nn import History, train
 from ..utils.validation import check_sample_weight
 from ._base_heads import NeuralClassifierMixin, NeuralRegressorMixin
-from ._base_network import NetworkStateMixin, forward_in_chunks
+from ._base_network import NetworkStateMixin
+from ._base_representation import RepresentationMixin
 from ._base_rng import _generator_from
 from ._base_setup import (
     make_early_stopping,
@@ -50,7 +51,9 @@ _NONFINITE_HINT = (
 )
 
 
-class BaseNeuralEstimator(NetworkStateMixin, LRFindMixin, BaseEstimator):
+class BaseNeuralEstimator(
+    NetworkStateMixin, LRFindMixin, RepresentationMixin, BaseEstimator
+):
     """Base class of skdeep's network estimators (do not use directly).
 
     Subclasses define ``_build_layers(input_shape, n_outputs) -> list of
@@ -91,46 +94,6 @@ class BaseNeuralEstimator(NetworkStateMixin, LRFindMixin, BaseEstimator):
             dtype=(np.float64, np.float32),
             reset=False,
         )
-
-    def _representation_depth(self, network):
-        return len(network.layers) - 1  # everything but the output layer
-
-    # ----------------------------------------------------------- public API
-    def transform(self, X):
-        """Activations of the last hidden layer (the learned representation).
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        X_new : ndarray of shape (n_samples, n_units_of_last_hidden_layer)
-            ``X`` itself (densified) when there is no hidden layer.
-        """
-        check_is_fitted(self)
-        X = self._validate_predict_data(X)
-        network = self._inference_network()
-        depth = self._representation_depth(network)
-        if depth == 0:  # no hidden layer: the representation is the input
-            return X.toarray() if sp.issparse(X) else np.asarray(X)
-        return forward_in_chunks(network.layers[:depth], X)
-
-    def fit_transform(self, X, y, **fit_params):
-        """Fit, then return :meth:`transform` of ``X``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        **fit_params : dict
-            Passed to ``fit`` (e.g. ``sample_weight``).
-
-        Returns
-        -------
-        X_new : ndarray of shape (n_samples, n_units_of_last_hidden_layer)
-        """
-        return self.fit(X, y, **fit_params).transform(X)
 
     # -------------------------------------------------------------- fitting
     def _fit(self, X, y, sample_weight=None, *, incremental=False, classes=None):
