@@ -11,7 +11,8 @@ import scipy.sparse as sp
 from sklearn.utils import assert_all_finite, gen_batches, metadata_routing
 from sklearn.utils.validation import validate_data
 
-from ..utils._param_validation import Interval, fit_context
+from ..utils._fit_context import fit_context
+from ..utils._param_validation import Interval
 from ..utils._threads import blas_controller
 from ._base import _BasePCA, keep_input_metadata_on_error
 from ._linalg import flip_signs, svd_right

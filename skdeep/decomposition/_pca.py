@@ -11,7 +11,8 @@ import scipy.sparse as sp
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..utils._param_validation import Interval, RealNotInt, StrOptions, fit_context
+from ..utils._fit_context import fit_context
+from ..utils._param_validation import Interval, RealNotInt, StrOptions
 from ..utils._threads import secondary_blas_single_threaded
 from ._base import _BasePCA, keep_input_metadata_on_error
 from ._mle import _assess_dimension, _infer_dimension

@@ -27,12 +27,12 @@ from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..utils._fit_context import fit_context
 from ..utils._param_validation import (
     HasMethods,
     Interval,
     RealNotInt,
     StrOptions,
-    fit_context,
 )
 from ..utils.validation import check_sample_weight
 from ._bagging_members import DrawPlan, build_members, draw_indices, sum_method

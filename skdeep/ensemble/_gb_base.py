@@ -13,12 +13,12 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import TransformerTags, check_random_state
 from sklearn.utils.validation import column_or_1d, validate_data
 
+from ..utils._fit_context import fit_context
 from ..utils._param_validation import (
     Hidden,
     Interval,
     RealNotInt,
     StrOptions,
-    fit_context,
 )
 from ..utils.validation import check_sample_weight
 from ._forest_traversal import FOREST_MAX_NODES, FlatForest

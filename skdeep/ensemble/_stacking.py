@@ -10,7 +10,8 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ..utils._param_validation import StrOptions, fit_context
+from ..utils._fit_context import fit_context
+from ..utils._param_validation import StrOptions
 from ._base import raise_for_params
 from ._stacking_base import _BaseStacking
 from ._voting_base import default_classifiers, default_regressors

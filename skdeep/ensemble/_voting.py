@@ -14,7 +14,8 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ..utils._param_validation import StrOptions, fit_context
+from ..utils._fit_context import fit_context
+from ..utils._param_validation import StrOptions
 from ._base import raise_for_params
 from ._voting_base import _BaseVoting
 

@@ -24,7 +24,8 @@ from sklearn.tree import BaseDecisionTree
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..utils._param_validation import HasMethods, Interval, fit_context
+from ..utils._fit_context import fit_context
+from ..utils._param_validation import HasMethods, Interval
 from ..utils.validation import check_sample_weight
 from ._base import (
     FittedMembersMixin,

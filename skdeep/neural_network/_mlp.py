@@ -13,7 +13,8 @@ from numbers import Real
 
 from sklearn.utils.metaestimators import available_if
 
-from ..utils._param_validation import Interval, StrOptions, fit_context
+from ..utils._fit_context import fit_context
+from ..utils._param_validation import Interval, StrOptions
 from ._base import BaseNeuralEstimator, NeuralClassifierMixin, NeuralRegressorMixin
 from ._mlp_params import MLP_CONSTRAINTS, MLP_PARAMETERS_DOC, MLPNetworkMixin
 

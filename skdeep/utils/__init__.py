@@ -1,5 +1,6 @@
 """Shared helpers: parameter validation, estimator discovery, testing aids."""
 
+from ._fit_context import fit_context
 from ._param_validation import (
     HasMethods,
     Hidden,
@@ -8,7 +9,6 @@ from ._param_validation import (
     Options,
     RealNotInt,
     StrOptions,
-    fit_context,
     validate_parameter_constraints,
 )
 from .validation import check_sample_weight

@@ -15,7 +15,7 @@ from skdeep.neural_network._base import (
     NeuralRegressorMixin,
 )
 from skdeep.nn import Activation, Dense
-from skdeep.utils._param_validation import fit_context
+from skdeep.utils._fit_context import fit_context
 
 
 class _TinyNet:

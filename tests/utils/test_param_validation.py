@@ -78,12 +78,12 @@ def test_repeated_partial_fit_validates_again_only_when_a_parameter_changes(
     monkeypatch,
 ):
     from skdeep.neural_network import MLPRegressor
-    from skdeep.utils import _param_validation
+    from skdeep.utils import _fit_context
 
     calls = []
-    check = _param_validation.validate_parameter_constraints
+    check = _fit_context.validate_parameter_constraints
     monkeypatch.setattr(
-        _param_validation,
+        _fit_context,
         "validate_parameter_constraints",
         lambda *a, **k: calls.append(1) or check(*a, **k),
     )
