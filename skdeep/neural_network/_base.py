@@ -309,11 +309,12 @@ class BaseNeuralEstimator(
             "_schedule": schedule,
             "n_iter_": epochs,
             "t_": int(history.samples_seen),
-            "loss_": float(history.loss[-1]) if history.loss else np.nan,
-            # History holds Python floats: a list copy (a comprehension cost
-            # each partial_fit of a long-lived model time in its age).
+            "loss_": np.float64(history.loss[-1] if history.loss else np.nan),
+            # History holds np.float64 values (scikit-learn's types): a list
+            # copy (a comprehension cost each partial_fit of a long-lived
+            # model time in its age).
             "loss_curve_": list(history.loss),
-            "best_loss_": None if early else float(history.best_loss),
+            "best_loss_": None if early else np.float64(history.best_loss),
             "validation_scores_": list(history.val_score) if early else None,
             "best_validation_score_": None if best_score is None else float(best_score),
         }

@@ -222,15 +222,15 @@ def run_lbfgs(estimator, network, loss, data, history):
     notices = []
     if result.status != 0:
         notices.append(lbfgs_convergence_message(result, n_iter, estimator.max_iter))
-    curve = [float(v) for v in history.loss]
+    curve = list(history.loss)  # np.float64 values, as scikit-learn's
     state = {
         "_optimizer": None,
         "_schedule": None,
         "n_iter_": n_iter,
         "t_": 0,
-        "loss_": float(result.fun),
+        "loss_": np.float64(result.fun),
         "loss_curve_": curve,
-        "best_loss_": min(curve) if curve else float(result.fun),
+        "best_loss_": min(curve) if curve else np.float64(result.fun),
         "validation_scores_": None,
         "best_validation_score_": None,
     }

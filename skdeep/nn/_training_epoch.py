@@ -108,7 +108,7 @@ def _record_epoch(
     validation, validation_scorer = scoring
     history.samples_seen += n_samples
     history.n_epochs += 1
-    history.loss.append(float(epoch_loss))
+    history.loss.append(np.float64(epoch_loss))  # sklearn's loss_curve_ type
     if validation is not None:
         _validate(network, loss, validation, validation_scorer, history)
     history.seconds.append(time.perf_counter() - start)

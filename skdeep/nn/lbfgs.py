@@ -37,7 +37,7 @@ def _pack_gradients(parameters, out):
 
 
 def _record_iteration(history, value, seconds):
-    history.loss.append(float(value))
+    history.loss.append(np.float64(value))  # sklearn's loss_curve_ type
     history.val_loss.append(None)
     history.val_score.append(None)
     history.learning_rate.append(None)

@@ -35,7 +35,8 @@ class History:
     ----------
     loss, val_loss, val_score, learning_rate, seconds : list of float
         One entry per epoch (``val_*`` only when a validation set is given;
-        ``learning_rate`` is the rate used during the epoch).
+        ``learning_rate`` is the rate used during the epoch).  The training
+        losses are ``np.float64``, as in scikit-learn's ``loss_curve_``.
     samples_seen : int
         Training samples processed so far (scikit-learn's ``t_``).
     n_epochs : int

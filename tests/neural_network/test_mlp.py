@@ -222,7 +222,9 @@ def test_fitted_attributes_follow_sklearn(small_classification):
     assert clf.t_ == 5 * len(X)
     assert clf.history_.loss == clf.loss_curve_
     assert clf.loss_curve_ is not clf.history_.loss
-    assert all(type(value) is float for value in clf.loss_curve_)
+    # scikit-learn's types: np.float64 losses, Python float scores
+    assert type(clf.loss_) is np.float64 and type(clf.best_loss_) is np.float64
+    assert all(type(value) is np.float64 for value in clf.loss_curve_)
     assert len(clf.history_.seconds) == 5
     early = MLPClassifier(hidden_layer_sizes=(5,), early_stopping=True, max_iter=3)
     with pytest.warns(ConvergenceWarning):
