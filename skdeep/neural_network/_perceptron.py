@@ -32,8 +32,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 from threadpoolctl import ThreadpoolController
 
-from ..utils._fit_context import fit_context
-from ..utils._param_validation import Interval, StrOptions
+from ..utils import Interval, StrOptions, fit_context
 from ..utils.validation import check_sample_weight
 from ._linear_output import LinearClassifierOutputMixin
 from ._perceptron_order import epoch_shuffler
