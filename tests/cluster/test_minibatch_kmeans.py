@@ -8,12 +8,18 @@ from sklearn.datasets import make_blobs
 
 from skdeep.cluster import KMeans, MiniBatchKMeans
 
+from .._versions import since_sklearn
+
+# scikit-learn 1.9 draws the batches with np.random.choice, by sample weight.
+BATCH_DRAW = since_sklearn("1.9", "mini-batches are drawn by sample weight")
+
 
 @pytest.fixture(scope="module")
 def blobs():
     return make_blobs(1500, n_features=4, centers=5, cluster_std=1.5, random_state=0)[0]
 
 
+@BATCH_DRAW
 @pytest.mark.parametrize("container", [np.asarray, sp.csr_matrix])
 @pytest.mark.parametrize("params", [{}, {"tol": 1e-3, "max_no_improvement": None}])
 def test_fit_matches_sklearn(blobs, container, params):
@@ -25,6 +31,7 @@ def test_fit_matches_sklearn(blobs, container, params):
     assert (ours.n_steps_, ours.n_iter_) == (ref.n_steps_, ref.n_iter_)
 
 
+@BATCH_DRAW
 def test_weighted_fit_and_reassignment_match_sklearn(blobs):
     weights = np.random.RandomState(0).uniform(0.5, 2.0, blobs.shape[0])
     kw = dict(
@@ -133,6 +140,7 @@ def test_sparse_weighted_sums_are_the_indicator_products_floats(dtype):
     np.testing.assert_allclose(sums, dense, rtol=1e-12)
 
 
+@BATCH_DRAW
 @pytest.mark.parametrize("n_features, n_clusters", [(2, 6), (40, 6), (2, 20)])
 def test_fit_matches_sklearn_on_either_label_layout(n_features, n_clusters):
     X = make_blobs(3000, n_features=n_features, centers=n_clusters, random_state=2)[0]

@@ -14,6 +14,8 @@ from sklearn.neural_network import MLPRegressor as SkMLPRegressor
 from skdeep.neural_network import MLPClassifier, MLPRegressor
 from skdeep.nn import Constant
 
+from .._versions import since_sklearn
+
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
@@ -175,6 +177,7 @@ def test_regression_losses():
     assert errors["huber"] < 0.1 * errors["squared_error"]
 
 
+@since_sklearn("1.7", "MLPRegressor gained the Poisson loss")
 def test_poisson_loss_matches_sklearn():
     rng = np.random.default_rng(0)
     X = rng.uniform(0, 1, size=(100, 2))

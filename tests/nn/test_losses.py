@@ -3,15 +3,28 @@
 import numpy as np
 import pytest
 from scipy.special import expit, softmax
-from sklearn.neural_network._base import (
-    binary_log_loss,
-    log_loss,
-    poisson_loss,
-    squared_loss,
-)
+from sklearn.neural_network._base import binary_log_loss, log_loss, squared_loss
+
+try:  # scikit-learn >= 1.7 (MLPRegressor(loss="poisson"))
+    from sklearn.neural_network._base import poisson_loss
+except ImportError:
+    poisson_loss = None
 
 from skdeep import nn
 from skdeep.utils._testing import check_loss_gradient
+
+from .._versions import since_sklearn
+
+# scikit-learn's MLP losses take sample weights from 1.7 on.
+SK_WEIGHTED = pytest.param(True, marks=since_sklearn("1.7", "MLPs take sample weights"))
+
+
+def _sk(loss, y, predicted, sample_weight):
+    """A scikit-learn MLP loss, called without weights when there are none."""
+    if sample_weight is None:
+        return loss(y, predicted)
+    return loss(y, predicted, sample_weight)
+
 
 RNG = np.random.default_rng(0)
 N, K = 6, 3
@@ -79,19 +92,27 @@ def test_float32_and_zero_weights(name, loss, y, raw):
     assert value == 0.0 and not np.any(grad)
 
 
-@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("weighted", [False, SK_WEIGHTED])
 def test_values_match_scikit_learn(weighted):
     w = WEIGHTS if weighted else None
     y = RNG.standard_normal((N, K))
-    assert nn.SquaredError().value(y, RAW, w) == pytest.approx(squared_loss(y, RAW, w))
+    assert nn.SquaredError().value(y, RAW, w) == pytest.approx(
+        _sk(squared_loss, y, RAW, w)
+    )
     assert nn.CategoricalCrossEntropy().value(LABELS, RAW, w) == pytest.approx(
-        log_loss(ONE_HOT, nn.softmax(RAW), w)
+        _sk(log_loss, ONE_HOT, nn.softmax(RAW), w)
     )
     y01 = (RAW > 0.2) * 1.0
     bce = nn.BinaryCrossEntropy()
     assert bce.value(y01, RAW, w) == pytest.approx(
-        binary_log_loss(y01, bce.link(RAW), w)
+        _sk(binary_log_loss, y01, bce.link(RAW), w)
     )
+
+
+@since_sklearn("1.7", "MLPRegressor gained the Poisson loss")
+@pytest.mark.parametrize("weighted", [False, True])
+def test_poisson_value_matches_scikit_learn(weighted):
+    w = WEIGHTS if weighted else None
     counts = RNG.poisson(2.0, (N, K)).astype(float)
     poisson = nn.Poisson()
     assert poisson.value(counts, RAW, w) == pytest.approx(
@@ -189,7 +210,7 @@ def test_output_summed_squared_error_gradient(n_outputs, weighted):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("weighted", [False, SK_WEIGHTED])
 def test_clipped_log_losses_match_scikit_learn(dtype, weighted):
     # Confidently wrong outputs on the even rows (margin 60: probabilities
     # round to 0 or 1) beside moderate ones: scikit-learn clips each
@@ -203,12 +224,17 @@ def test_clipped_log_losses_match_scikit_learn(dtype, weighted):
     raw_cce[::2][np.arange(N // 2), LABELS[::2]] -= 60.0
     rtol = 1e-10 if dtype == np.float64 else 1e-5
     for loss, y, raw, reference in [
-        (nn.BinaryCrossEntropy, y01, raw_bce, binary_log_loss(y01, expit(raw_bce), w)),
+        (
+            nn.BinaryCrossEntropy,
+            y01,
+            raw_bce,
+            _sk(binary_log_loss, y01, expit(raw_bce), w),
+        ),
         (nn.CategoricalCrossEntropy, LABELS, raw_cce, None),
         (nn.CategoricalCrossEntropy, ONE_HOT.astype(dtype), raw_cce, None),
     ]:
         if reference is None:
-            reference = log_loss(ONE_HOT, softmax(raw, axis=1), w)
+            reference = _sk(log_loss, ONE_HOT, softmax(raw, axis=1), w)
         clipped, exact = loss(clip_proba=True), loss()
         assert clipped.value(y, raw, w) == pytest.approx(reference, rel=rtol)
         value, gradient = clipped.value_and_gradient(y, raw, w)
