@@ -14,6 +14,8 @@ from skdeep.neural_network import _perceptron_kernel as kernel
 
 from .._versions import since_sklearn
 
+L2_STEPS = since_sklearn("1.8", "the Perceptron's L2 steps changed")
+
 
 def reference_perceptron(
     X, y_sign, step, *, epochs, shrink=1.0, fit_intercept=True, with_loss=False
@@ -93,10 +95,7 @@ def test_equals_reference_per_sample_perceptron(small, n_classes, penalty, weigh
         {"tol": None, "max_iter": 7},
         {"early_stopping": True},
         {"class_weight": "balanced"},
-        pytest.param(
-            {"penalty": "l2", "alpha": 0.001},
-            marks=since_sklearn("1.8", "the Perceptron's L2 steps changed"),
-        ),
+        pytest.param({"penalty": "l2", "alpha": 0.001}, marks=L2_STEPS),
         {"fit_intercept": False},
     ],
 )
@@ -111,11 +110,10 @@ def test_same_weights_as_sklearn_without_shuffle(iris, params):
 
 
 def test_sparse_input_matches_sklearn(iris):
-    # Standardised: raw iris lies on a 0.1 lattice, where a weight vector can
-    # meet a sample at an exact tie that the last bit of a dot product (summed
-    # in another order) decides.
-    X, y = iris
-    X = sp.csr_matrix(StandardScaler().fit_transform(X))
+    # Standardised: on raw iris's 0.1 lattice a sample can meet the weights at
+    # an exact tie, decided by the last bit of a dot product's summing order.
+    X = sp.csr_matrix(StandardScaler().fit_transform(iris[0]))
+    y = iris[1]
     ours = Perceptron(shuffle=False, max_iter=50, tol=None).fit(X, y)
     theirs = SkPerceptron(shuffle=False, max_iter=50, tol=None).fit(X, y)
     assert_allclose(ours.coef_, theirs.coef_, atol=1e-8)
