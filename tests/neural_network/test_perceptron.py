@@ -112,8 +112,7 @@ def test_same_weights_as_sklearn_without_shuffle(iris, params):
 def test_sparse_input_matches_sklearn(iris):
     # Standardised: on raw iris's 0.1 lattice a sample can meet the weights at
     # an exact tie, decided by the last bit of a dot product's summing order.
-    X = sp.csr_matrix(StandardScaler().fit_transform(iris[0]))
-    y = iris[1]
+    X, y = sp.csr_matrix(StandardScaler().fit_transform(iris[0])), iris[1]
     ours = Perceptron(shuffle=False, max_iter=50, tol=None).fit(X, y)
     theirs = SkPerceptron(shuffle=False, max_iter=50, tol=None).fit(X, y)
     assert_allclose(ours.coef_, theirs.coef_, atol=1e-8)
