@@ -271,7 +271,10 @@ def train(
     and its gradient, backward and one optimizer step. After each epoch it records the
     epoch loss (weighted mean of the batch losses including the penalty, as
     scikit-learn's ``loss_curve_``), the validation loss/score, applies the
-    stopping rule and the schedule, and calls the callbacks.
+    stopping rule and the schedule, and calls the callbacks.  The optimizer
+    may use the gradient arrays as scratch space (``consume_gradients``), so
+    after a step the parameters' ``grad`` hold no gradient: call
+    ``network.backward`` to inspect one.
 
     Parameters
     ----------
