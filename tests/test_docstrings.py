@@ -23,6 +23,13 @@ def _modules():
     return sorted(names)
 
 
+# numpy 1's scalar repr (``0.5``, not ``np.float64(0.5)``), which numpy 2 gives
+# with legacy="1.25" (an option numpy 1 does not know).
+_SCALAR_REPR = (
+    {"legacy": "1.25"} if np.lib.NumpyVersion(np.__version__) >= "2.0.0" else {}
+)
+
+
 @pytest.mark.parametrize("module_name", _modules())
 def test_doctests(module_name):
     module = importlib.import_module(module_name)
@@ -30,7 +37,7 @@ def test_doctests(module_name):
     runner = doctest.DocTestRunner(
         optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
     )
-    with np.printoptions(legacy="1.25"):
+    with np.printoptions(**_SCALAR_REPR):
         for test in finder.find(module, module_name):
             test.globs = {**module.__dict__, **test.globs}
             runner.run(test)
