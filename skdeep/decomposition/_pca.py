@@ -11,6 +11,7 @@ import scipy.sparse as sp
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..utils._array_api import array_api_boundary
 from ..utils._fit_context import fit_context
 from ..utils._param_validation import Interval, RealNotInt, StrOptions
 from ..utils._threads import secondary_blas_single_threaded
@@ -21,6 +22,7 @@ from ._pca_options import (
     _check_n_components,
     _n_kept,
     _resolve_solver,
+    array_api_overrides,
 )
 from ._pca_solvers import covariance_eigh, full_svd, truncated_svd
 
@@ -35,7 +37,10 @@ class PCA(_BasePCA):
     Four solvers trade exactness for speed: a full LAPACK SVD, the
     eigendecomposition of the covariance matrix (tall data), ARPACK (a few
     axes, exact) and a randomized range finder (a few axes, approximate).
-    Sparse input is centred implicitly and never densified.
+    Sparse input is centred implicitly and never densified.  Under
+    scikit-learn's ``array_api_dispatch``, arrays of other array API libraries
+    (PyTorch, CuPy, ...) are accepted: fitted attributes and outputs stay in
+    their namespace and on their device (the arithmetic is numpy's).
 
     Parameters
     ----------
@@ -155,6 +160,7 @@ class PCA(_BasePCA):
         self.power_iteration_normalizer = power_iteration_normalizer
         self.random_state = random_state
 
+    @array_api_boundary(fits=True)
     @fit_context
     def fit(self, X, y=None):
         """Fit the principal axes of ``X``.
@@ -175,6 +181,7 @@ class PCA(_BasePCA):
         self._fit(X)
         return self
 
+    @array_api_boundary(fits=True)
     @fit_context
     def fit_transform(self, X, y=None):
         """Fit the principal axes of ``X`` and return its projection.
@@ -300,6 +307,7 @@ class PCA(_BasePCA):
         self.mean_ = decomposition.mean
         self.noise_variance_ = noise
 
+    @array_api_boundary
     def score_samples(self, X):
         """Log-likelihood of each sample under the probabilistic PCA model.
 
@@ -327,6 +335,7 @@ class PCA(_BasePCA):
         log_likelihood -= 0.5 * (X.shape[1] * log(2.0 * np.pi) - logdet)
         return log_likelihood
 
+    @array_api_boundary
     def score(self, X, y=None):
         """Average log-likelihood of the samples (see :meth:`score_samples`).
 
@@ -344,8 +353,20 @@ class PCA(_BasePCA):
         """
         return float(np.mean(self.score_samples(X)))
 
+    # Array API inputs (torch, cupy, ...) under scikit-learn's dispatch: see
+    # skdeep.utils._array_api; the arithmetic stays numpy's.
+    transform = array_api_boundary(_BasePCA.transform, reference="components_")
+    inverse_transform = array_api_boundary(
+        _BasePCA.inverse_transform, reference="components_"
+    )
+    get_covariance = array_api_boundary(_BasePCA.get_covariance)
+    get_precision = array_api_boundary(_BasePCA.get_precision)
+    _array_api_scalar_attributes = ("noise_variance_",)
+    _array_api_overrides = array_api_overrides
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        tags.array_api_support = True
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         tags.input_tags.sparse = self.svd_solver in _SPARSE_SOLVERS
         return tags

@@ -3,6 +3,9 @@ checks and the number of axes kept."""
 
 from __future__ import annotations
 
+import numbers
+import warnings
+
 import numpy as np
 
 from ._mle import _infer_dimension
@@ -69,3 +72,40 @@ def _n_kept(n_components, decomposition, ratio, n_samples):
         kept = int(np.searchsorted(cumulative, n_components, side="right")) + 1
         return min(kept, ratio.shape[0])
     return int(n_components)
+
+
+def array_api_overrides(pca, X):
+    """scikit-learn's rules for a PCA fit on array API inputs.
+
+    No ARPACK and no LU factorisation: ``svd_solver="arpack"`` and a
+    randomized solver with ``power_iteration_normalizer="LU"`` raise, and
+    ``"auto"`` normalisation (LU after more than two power iterations) falls
+    back to QR with a warning.  Returns the parameters the numpy fit uses.
+    """
+    if pca.svd_solver == "arpack":
+        raise ValueError(
+            "PCA with svd_solver='arpack' is not supported for Array API inputs."
+        )
+    n_components = min(X.shape) if pca.n_components is None else pca.n_components
+    if not isinstance(n_components, numbers.Integral):
+        return {}  # never randomized (or the fit raises its own error)
+    if _resolve_solver(pca.svd_solver, X.shape, n_components, False) != "randomized":
+        return {}
+    if pca.power_iteration_normalizer == "LU":
+        raise ValueError(
+            "Array API does not support LU factorization. Set "
+            "`power_iteration_normalizer='QR'` instead."
+        )
+    n_iter = pca.iterated_power
+    if n_iter == "auto":
+        n_iter = 7 if n_components < 0.1 * min(X.shape) else 4
+    if pca.power_iteration_normalizer == "auto" and n_iter > 2:
+        warnings.warn(
+            "Array API does not support LU factorization, falling back to QR "
+            "instead. Set `power_iteration_normalizer='QR'` explicitly to silence "
+            "this warning.",
+            UserWarning,
+            stacklevel=4,
+        )
+        return {"power_iteration_normalizer": "QR"}
+    return {}
