@@ -209,9 +209,9 @@ class Optimizer:
             Let the rule use the gradient arrays as scratch space: their
             contents are undefined after the step (otherwise they hold the
             gradients the rule used, penalty and clipping included).
-            :func:`~skdeep.nn.train`
-            sets it (every batch computes new gradients); it spares a
-            scratch buffer's memory traffic (2-8 % of an MLP step).
+            :func:`~skdeep.nn.train` sets it (every batch computes new
+            gradients); it spares a scratch buffer's memory traffic (2-8 %
+            of an MLP step).
         """
         self._consume_gradients = consume_gradients
         flat = self._flat_gradients(parameters)

@@ -187,9 +187,10 @@ def array_api_boundary(method=None, *, fits=False, reference=None):
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
-        if reference is not None and args:
-            check_same_namespace(self, args[0], reference, method.__name__)
-        target = foreign_namespace(*args[:1]) if args else None
+        X = args[0] if args else kwargs.get("X")
+        if reference is not None and X is not None:
+            check_same_namespace(self, X, reference, method.__name__)
+        target = foreign_namespace(X)
         if target is None and not fits:
             target = _fitted_namespace(self)
         if target is None:
@@ -199,7 +200,8 @@ def array_api_boundary(method=None, *, fits=False, reference=None):
         kwargs = {k: _to_numpy(v) for k, v in kwargs.items()}
         numpy_self = _numpy_copy(self)
         if fits and hasattr(self, "_array_api_overrides"):
-            numpy_self.set_params(**self._array_api_overrides(args[0]))
+            X = args[0] if args else kwargs["X"]
+            numpy_self.set_params(**self._array_api_overrides(X))
         with config_context(array_api_dispatch=False):
             result = method(numpy_self, *args, **kwargs)
         if fits:
