@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 
+from sklearn import get_config
+
 from ._param_validation import validate_parameter_constraints
 from ._validated_params import remember_validated, shallow_params, validated_with
 
@@ -13,7 +15,9 @@ def fit_context(method):
 
     The estimator's ``_parameter_constraints`` are checked against
     ``get_params(deep=False)`` before the wrapped method runs, so that an
-    invalid value never reaches a fitted model.  If the method raises, the
+    invalid value never reaches a fitted model (unless scikit-learn's
+    ``skip_parameter_validation`` configuration is on, as for scikit-learn's
+    own estimators).  If the method raises, the
     instance dictionary is restored to its state before the call: attributes
     set on the way (``validate_data`` resets ``n_features_in_`` and
     ``feature_names_in_`` before the data are fully checked, for instance)
@@ -58,7 +62,8 @@ def fit_context(method):
     @functools.wraps(method)
     def wrapper(estimator, *args, **kwargs):
         params = shallow_params(estimator)
-        if not (incremental and validated_with(estimator, params)):
+        skip = get_config().get("skip_parameter_validation", False)
+        if not skip and not (incremental and validated_with(estimator, params)):
             validate_parameter_constraints(
                 getattr(estimator, "_parameter_constraints", {}),
                 params,

@@ -110,3 +110,19 @@ def test_shallow_params_equal_get_params_for_every_estimator():
     for _, cls in all_estimators():
         estimator = cls()
         assert shallow_params(estimator) == estimator.get_params(deep=False)
+
+
+def test_global_skip_parameter_validation_is_honoured():
+    # scikit-learn's set_config(skip_parameter_validation=True) skips the
+    # constraints check of every estimator; skdeep's follow it.
+    from sklearn import config_context
+
+    from skdeep.neural_network import MLPRegressor
+
+    X, y = np.random.default_rng(0).normal(size=(2, 30, 3))
+    model = MLPRegressor(hidden_layer_sizes=(4,), alpha=-1e-3, max_iter=5)
+    with pytest.raises(ValueError, match="alpha"):
+        model.fit(X, y[:, 0])
+    with config_context(skip_parameter_validation=True):
+        model.fit(X, y[:, 0])  # a negative penalty is computable
+    assert model.n_iter_ == 5
