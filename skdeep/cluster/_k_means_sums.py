@@ -1,5 +1,8 @@
 """Per-cluster weighted sums of samples, the M-step of every k-means variant.
 
+The sums become centres by :func:`average_centers`, after
+:func:`relocate_empty_clusters` has given every empty cluster a sample.
+
 A weighted one-hot (cluster x sample) sparse matrix times ``X`` costs
 ``O(n_rows x n_features)`` whatever the number of clusters; mini-batch fits
 reuse one such matrix across batches, and sparse rows are summed straight
@@ -12,8 +15,15 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..utils._segments import segment_owners
+from ._k_means_common import exact_sq_dist_to_assigned
 
-__all__ = ["ReusedIndicator", "indicator_product", "weighted_sums"]
+__all__ = [
+    "ReusedIndicator",
+    "average_centers",
+    "indicator_product",
+    "relocate_empty_clusters",
+    "weighted_sums",
+]
 
 
 def indicator_product(X, rows_to_clusters, weights, n_clusters):
@@ -84,3 +94,40 @@ class ReusedIndicator:
         self.matrix.indices[:] = labels
         self.matrix.data[:] = weights
         return _dense(self.matrix @ X)
+
+
+def relocate_empty_clusters(X, sample_weight, centers_old, sums, weights, labels):
+    """Move empty clusters onto the samples farthest from their centre.
+
+    ``sums`` (weighted coordinate sums) and ``weights`` (cluster weights) are
+    updated in place; a relocated sample is taken out of its old cluster.
+    Nothing happens when every sample sits exactly on its centre (more
+    clusters than distinct points), where relocating cannot help.
+    """
+    empty = np.flatnonzero(weights == 0)
+    if empty.size == 0:
+        return
+    dist = exact_sq_dist_to_assigned(X, centers_old, labels)
+    if dist.max() == 0:
+        return
+    n_empty = empty.size
+    farthest = np.argpartition(dist, -n_empty)[-n_empty:]
+    farthest = farthest[np.argsort(-dist[farthest], kind="stable")]
+    rows = X[farthest]
+    rows = rows.toarray() if sp.issparse(rows) else rows
+    moved_weight = sample_weight[farthest]
+    weighted_rows = rows * moved_weight[:, None]
+    # A cluster can lose several samples, hence the unbuffered subtraction.
+    np.subtract.at(sums, labels[farthest], weighted_rows)
+    np.subtract.at(weights, labels[farthest], moved_weight)
+    sums[empty] = weighted_rows
+    weights[empty] = moved_weight
+
+
+def average_centers(sums, weights):
+    """Divide sums by weights in place; empty clusters go to the heaviest one."""
+    nonempty = weights > 0
+    sums[nonempty] /= weights[nonempty, None]
+    if not nonempty.all():
+        sums[~nonempty] = sums[np.argmax(weights)]
+    return sums

@@ -10,11 +10,21 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
 from ..utils import StrOptions, fit_context
-from ._k_means_common import is_same_clustering, squared_norms
+from ._k_means_common import squared_norms
 from ._kmeans_base import BaseKMeans, check_fit_sample_weight
 from ._lloyd import kmeans_single_elkan, kmeans_single_lloyd
 
 __all__ = ["KMeans", "k_means"]
+
+
+def _is_same_clustering(labels_a, labels_b, n_clusters) -> bool:
+    """True when two labelings are equal up to a permutation of the labels."""
+    mapping = np.full(n_clusters, -1, dtype=np.int64)
+    mapping[labels_a] = labels_b
+    if np.any(mapping[labels_a] != labels_b):
+        return False
+    used = mapping[mapping >= 0]
+    return np.unique(used).size == used.size
 
 
 class KMeans(BaseKMeans):
@@ -207,7 +217,7 @@ class KMeans(BaseKMeans):
             # A lower inertia with the same partition is only round-off noise.
             if best is None or (
                 result[1] < best[1]
-                and not is_same_clustering(result[0], best[0], self.n_clusters)
+                and not _is_same_clustering(result[0], best[0], self.n_clusters)
             ):
                 best = result
         return best

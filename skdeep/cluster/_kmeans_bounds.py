@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._k_means_common import (
+    SCAN_MIN_PART_ROWS,
     centre_rows,
     closest_centres,
     first_argmin,
@@ -30,6 +31,7 @@ from ._k_means_common import (
     row_width,
     run_in_row_parts,
     scan_by_centre,
+    scan_centres,
     squared_norms,
     transposed_copy,
 )
@@ -41,29 +43,6 @@ _FULL_PASS_FRACTION = 0.5
 
 # Up to this many centres the E-step scans the centres one row at a time.
 _COLUMN_SCAN_MAX_CLUSTERS = 16
-
-
-def _two_smallest(block_t):
-    """Position and value of the smallest and second-smallest entry per column.
-
-    ``block_t`` has one row per centre.  One pass per centre over contiguous
-    rows; ties keep the first centre, as ``argmin`` does, and a tie for the
-    minimum makes the second-smallest equal to it.  With one centre the
-    second-smallest is ``inf``.
-    """
-    nearest = block_t[0].copy()
-    second = np.full_like(nearest, np.inf)
-    label = np.zeros(nearest.shape[0], dtype=np.intp)
-    closer = np.empty(nearest.shape[0], dtype=bool)
-    spare = np.empty_like(nearest)
-    for centre in range(1, block_t.shape[0]):
-        row = block_t[centre]
-        np.maximum(nearest, row, out=spare)
-        np.minimum(second, spare, out=second)
-        np.less(row, nearest, out=closer)
-        label[closer] = centre
-        np.minimum(nearest, row, out=nearest)
-    return label, nearest, second
 
 
 def center_half_distances(centers):
@@ -113,8 +92,19 @@ class HamerlyBounds:
         n_rows = self.X.shape[0] if rows is None else rows.size
         work = centers.shape[0] + self.X.shape[1]
         run_in_row_parts(
-            lambda part: self._recompute(prepared, rows, part), n_rows, work
+            lambda part: self._recompute(prepared, rows, part),
+            n_rows,
+            work,
+            self._min_part_rows(centers.shape[0], rows),
         )
+
+    def _min_part_rows(self, n_clusters, rows):
+        """Rows per thread of a pass (see ``SCAN_MIN_PART_ROWS``): a quarter of
+        a full pass's when scanning all rows by centre (16000-row parts broke
+        even), the default on gathered rows."""
+        if rows is None and n_clusters <= _COLUMN_SCAN_MAX_CLUSTERS:
+            return SCAN_MIN_PART_ROWS // 4
+        return None
 
     def _recompute(self, prepared, rows, part):
         minus_two_centers_t, centers_sq = prepared
@@ -142,7 +132,7 @@ class HamerlyBounds:
 
         With few centres, numpy's reductions along the short centre axis
         (``argmin``, ``min``) pay a fixed cost per sample; passes over
-        contiguous per-centre rows (:func:`_two_smallest`) are several times
+        contiguous per-centre rows (:func:`scan_centres`) are several times
         faster and give the same labels and bounds.
         """
         minus_two_centers_t, centers_sq = prepared
@@ -151,7 +141,7 @@ class HamerlyBounds:
             block_t += centers_sq[:, None]
             block_t += self.x_sq[idx]
             np.maximum(block_t, 0.0, out=block_t)
-            best, nearest, second = _two_smallest(block_t)
+            best, nearest, second = scan_centres(block_t, with_second=True)
             self.labels[idx] = best
             self._store_rows(idx, block_t.T)
             self.upper[idx] = np.sqrt(nearest)
@@ -240,6 +230,12 @@ class FullPassLabels(HamerlyBounds):
         by_centre = scan_by_centre(self.X, n_clusters)
         for idx in self._chunks(rows, n_clusters, part):
             closest_centres(self.X[idx], prepared, self.labels[idx], by_centre)
+
+    def _min_part_rows(self, n_clusters, rows):
+        scans = self.X_t is not None or scan_by_centre(self.X, n_clusters)
+        if n_clusters <= _COLUMN_SCAN_MAX_CLUSTERS and scans:
+            return SCAN_MIN_PART_ROWS
+        return None
 
     def shift(self, shift):
         """Nothing to widen."""

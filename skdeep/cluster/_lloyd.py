@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._k_means_common import (
+from ._k_means_common import inertia, single_threaded_blas
+from ._k_means_sums import (
+    ReusedIndicator,
     average_centers,
-    inertia,
+    indicator_product,
     relocate_empty_clusters,
-    single_threaded_blas,
+    weighted_sums,
 )
-from ._k_means_sums import ReusedIndicator, indicator_product, weighted_sums
 from ._kmeans_bounds import ElkanBounds, FullPassLabels, HamerlyBounds
 
 # When more than this fraction of the samples changed cluster, recomputing the

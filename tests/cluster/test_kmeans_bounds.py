@@ -125,19 +125,25 @@ def test_labels_inertia_is_the_weighted_sum_of_exact_distances(
     assert inertia == pytest.approx(exact, rel=1e-5 if dtype == np.float32 else 1e-12)
 
 
-def test_two_smallest_matches_argmin_and_partition_with_ties():
-    from skdeep.cluster._kmeans_bounds import _two_smallest
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_scan_centres_matches_argmin_and_partition_with_ties(dtype):
+    from skdeep.cluster._k_means_common import scan_centres
 
     rng = np.random.RandomState(5)
-    block = rng.randint(0, 4, size=(500, 7)).astype(float)  # many ties
-    label, nearest, second = _two_smallest(np.ascontiguousarray(block.T))
-    np.testing.assert_array_equal(label, block.argmin(axis=1))
-    ordered = np.sort(block, axis=1)
-    np.testing.assert_array_equal(nearest, ordered[:, 0])
-    np.testing.assert_array_equal(second, ordered[:, 1])
-    label, nearest, second = _two_smallest(block[:, :1].T.copy())
+    for block in (
+        rng.randint(0, 4, size=(500, 7)).astype(dtype),  # many ties
+        rng.normal(size=(300, 40)).astype(dtype),  # labels beyond a few bits
+    ):
+        label, nearest, second = scan_centres(np.ascontiguousarray(block.T), True)
+        np.testing.assert_array_equal(label, block.argmin(axis=1))
+        ordered = np.sort(block, axis=1)
+        np.testing.assert_array_equal(nearest, ordered[:, 0])
+        np.testing.assert_array_equal(second, ordered[:, 1])
+        assert nearest.dtype == dtype
+    label, nearest, second = scan_centres(block[:, :1].T.copy(), True)
     assert (label == 0).all() and np.isinf(second).all()
     np.testing.assert_array_equal(nearest, block[:, 0])
+    assert scan_centres(block.T.copy())[2] is None
 
 
 def test_first_argmin_matches_argmin_with_ties():
