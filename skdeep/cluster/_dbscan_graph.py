@@ -10,17 +10,24 @@ from __future__ import annotations
 import numpy as np
 
 
-def _merge_components(component, a, b):
+def _merge_components(component, a, b, ordered_roots=False):
     """Merge the components joined by edges ``(a, b)``; ids are roots, in place.
 
     Vectorised union-find: every root hooks onto the smallest root it shares an
     edge with, pointer jumping flattens the trees, and the edges still crossing
     two components are kept for the next round.  Each round removes at least
     one root per remaining edge, and on real data a handful of rounds suffice.
+    ``ordered_roots`` says that every ``a`` and ``b`` already is a root (the
+    first chunk, when every sample is its own root), which saves four passes
+    over the edges (a third of the merge on 6 million edges).  An edge with
+    ``a > b`` then hooks nothing in the first round and is merged in the next.
     """
-    a, b = component[a], component[b]
-    while a.size:
+    if ordered_roots:
+        low, high = a, b
+    else:
+        a, b = component[a], component[b]
         low, high = np.minimum(a, b), np.maximum(a, b)
+    while low.size:
         np.minimum.at(component, high, low)
         while True:
             parent = component[component]
@@ -30,17 +37,18 @@ def _merge_components(component, a, b):
         a, b = component[low], component[high]
         crossing = a != b
         a, b = a[crossing], b[crossing]
+        low, high = np.minimum(a, b), np.maximum(a, b)
 
 
 def _core_components(core_pair_chunks, n_samples):
     """Connected component id of each sample in the core-to-core graph.
 
-    Ids are the smallest sample index of each component.  Chunks of pairs are
-    merged one at a time, so memory stays bounded by one chunk.
+    Ids are the smallest sample index of each component.  Chunks of pairs
+    ``i < j`` are merged one at a time, so memory stays bounded by one chunk.
     """
     component = np.arange(n_samples)
-    for i, j in core_pair_chunks:
-        _merge_components(component, i, j)
+    for number, (i, j) in enumerate(core_pair_chunks):
+        _merge_components(component, i, j, ordered_roots=number == 0)
     return component
 
 
@@ -86,6 +94,22 @@ def _stored_chunks(pairs, is_core):
     return core_pairs, border_pairs
 
 
+def _stored_neighbor_weights(pairs, sample_weight):
+    """Total weight of each sample's neighbourhood (itself included) from the
+    pairs ``i < j``.  Unit weights count the pairs instead of gathering their
+    weights (half the time: 33 against 63 ms for 6 million pairs)."""
+    i, j = pairs
+    n = sample_weight.shape[0]
+    totals = sample_weight.astype(np.float64, copy=True)
+    if np.all(sample_weight == 1):
+        totals += np.bincount(i, minlength=n)
+        totals += np.bincount(j, minlength=n)
+        return totals
+    totals += np.bincount(i, weights=sample_weight[j], minlength=n)
+    totals += np.bincount(j, weights=sample_weight[i], minlength=n)
+    return totals
+
+
 def dbscan_labels(source, sample_weight, min_samples):
     """Core mask and labels from an eps-neighbour pair source (the kernel).
 
@@ -96,10 +120,7 @@ def dbscan_labels(source, sample_weight, min_samples):
     n = sample_weight.shape[0]
     stored = source.stored_pairs()
     if stored is not None:
-        i, j = stored
-        totals = sample_weight.astype(np.float64, copy=True)
-        totals += np.bincount(i, weights=sample_weight[j], minlength=n)
-        totals += np.bincount(j, weights=sample_weight[i], minlength=n)
+        totals = _stored_neighbor_weights(stored, sample_weight)
     else:
         totals = source.neighbor_weights(sample_weight)
     is_core = totals >= min_samples
