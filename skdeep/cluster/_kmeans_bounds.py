@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..utils._indexing import take_rows
 from ._k_means_common import (
     SCAN_MIN_PART_ROWS,
     centre_rows,
@@ -113,7 +114,9 @@ class HamerlyBounds:
             self._recompute_by_centre(prepared, rows, part)
             return
         for idx in self._chunks(rows, n_clusters, part):
-            block = partial_distances(self.X[idx], minus_two_centers_t, centers_sq)
+            block = partial_distances(
+                take_rows(self.X, idx), minus_two_centers_t, centers_sq
+            )
             block += self.x_sq[idx, None]
             np.maximum(block, 0.0, out=block)
             best = np.argmin(block, axis=1)
@@ -137,7 +140,7 @@ class HamerlyBounds:
         """
         minus_two_centers_t, centers_sq = prepared
         for idx in self._chunks(rows, centers_sq.shape[0], part):
-            block_t = centre_rows(self.X[idx], minus_two_centers_t)
+            block_t = centre_rows(take_rows(self.X, idx), minus_two_centers_t)
             block_t += centers_sq[:, None]
             block_t += self.x_sq[idx]
             np.maximum(block_t, 0.0, out=block_t)
@@ -229,7 +232,9 @@ class FullPassLabels(HamerlyBounds):
             return
         by_centre = scan_by_centre(self.X, n_clusters)
         for idx in self._chunks(rows, n_clusters, part):
-            closest_centres(self.X[idx], prepared, self.labels[idx], by_centre)
+            closest_centres(
+                take_rows(self.X, idx), prepared, self.labels[idx], by_centre
+            )
 
     def _min_part_rows(self, n_clusters, rows):
         scans = self.X_t is not None or scan_by_centre(self.X, n_clusters)

@@ -9,6 +9,7 @@ import scipy.sparse as sp
 from sklearn.utils import check_array, check_random_state
 
 from ..utils import Interval, validate_parameter_constraints
+from ..utils._indexing import take_rows
 from ..utils.validation import check_sample_weight
 from ._k_means_common import single_threaded_blas, squared_norms, transposed_copy
 
@@ -135,7 +136,7 @@ def _row(X, index):
     """One row of ``X`` as a dense 1-D array."""
     if sp.issparse(X):
         return X[[index]].toarray().ravel()
-    return X[index]
+    return take_rows(X, index)
 
 
 def _weighted_draw(random_state, sample_weight):
@@ -195,7 +196,7 @@ def _kmeans_plusplus(
         candidates = np.searchsorted(np.cumsum(sample_weight * closest_sq), draws)
         # Round-off can push a draw past the last cumulative value.
         np.clip(candidates, None, n_samples - 1, out=candidates)
-        rows = X[candidates]
+        rows = take_rows(X, candidates)
         rows = rows.toarray() if sp.issparse(rows) else rows
         trial_sq = sq_distances_to(rows)
         np.minimum(closest_sq, trial_sq, out=trial_sq)

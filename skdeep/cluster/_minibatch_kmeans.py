@@ -9,6 +9,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from ..utils import Interval, fit_context
+from ..utils._indexing import take_rows
 from ..utils.validation import check_sample_weight
 from ._k_means_common import (
     labels_inertia,
@@ -206,7 +207,7 @@ class MiniBatchKMeans(BaseKMeans):
             batch = inverse_cdf(cdf, random_state.random_sample(batch_size), uniform)
             reassign, since_last = self._reassign_due(since_last, counts, batch_size)
             new_centers, counts, batch_inertia = mini_batch_step(
-                X[batch],
+                take_rows(X, batch),
                 unit_weight,
                 centers,
                 counts,

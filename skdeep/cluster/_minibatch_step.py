@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..utils._indexing import take_rows
 from ._k_means_common import labels_inertia
 from ._k_means_sums import weighted_sums
 
@@ -87,7 +88,7 @@ def _reassign_small_clusters(X, centers, counts, random_state, ratio, verbose):
         picked = random_state.choice(X.shape[0], replace=False, size=n_reassigns)
         if verbose:
             print(f"[MiniBatchKMeans] Reassigning {n_reassigns} cluster centers.")
-        rows = X[picked]
+        rows = take_rows(X, picked)
         centers[to_reassign] = rows.toarray() if hasattr(rows, "toarray") else rows
     # Give reassigned centres a modest count so they are not reassigned at once.
     counts[to_reassign] = np.min(counts[~to_reassign])

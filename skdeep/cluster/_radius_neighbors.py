@@ -18,6 +18,8 @@ from scipy.spatial import cKDTree
 from sklearn.metrics import pairwise_distances
 from sklearn.neighbors import VALID_METRICS_SPARSE
 
+from ..utils._indexing import take_rows
+
 # Pair arrays are stored at once when they are expected to take less than this
 # many bytes; beyond it the pairs are regenerated in chunks on every pass.
 MAX_STORED_PAIR_BYTES = 2**28
@@ -221,8 +223,8 @@ class RadiusPairs:
             chunk = rows[start : start + step]
             chunk_cols, offset = (cols[start:], start) if triangular else (cols, 0)
             if col_tree is not None:
-                tree = cKDTree(self.X[chunk_cols]) if offset else col_tree
-                found = cKDTree(self.X[chunk]).sparse_distance_matrix(
+                tree = cKDTree(take_rows(self.X, chunk_cols)) if offset else col_tree
+                found = cKDTree(take_rows(self.X, chunk)).sparse_distance_matrix(
                     tree, self.eps, p=self.p, output_type="ndarray"
                 )
                 local_i, local_j = found["i"], found["j"]
@@ -236,7 +238,7 @@ class RadiusPairs:
 
     def _neighbors_in_block(self, rows, cols, X_rows=None):
         """Local (row, col) positions with distance <= eps in one block."""
-        X_rows = self.X[rows] if X_rows is None else X_rows
+        X_rows = take_rows(self.X, rows) if X_rows is None else X_rows
         if self._columns is not None:
             return _positions(self._gram_block(cols, X_rows))
         if self.metric == "precomputed":

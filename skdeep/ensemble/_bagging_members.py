@@ -14,6 +14,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.random import sample_without_replacement
 from sklearn.utils.validation import has_fit_parameter
 
+from ..utils._indexing import take_rows
 from ._base import fit_member, routing_enabled, set_random_states
 
 
@@ -111,7 +112,7 @@ def build_members(
             X_member, y_member = X, y
         else:
             params = _take_rows(params, rows, plan.n_samples)
-            X_member, y_member = X[rows], y[rows]
+            X_member, y_member = take_rows(X, rows), y[rows]
         if subset_columns:
             X_member = X_member[:, features]
         label = f"member #{first_index + offset} ({type(member).__name__})"

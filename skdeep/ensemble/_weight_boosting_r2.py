@@ -6,6 +6,7 @@ import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.tree import DecisionTreeRegressor
 
+from ..utils._indexing import take_rows
 from ..utils._param_validation import StrOptions
 from ._base import fit_member
 from ._weight_boosting_base import _BaseWeightBoosting
@@ -110,7 +111,11 @@ class AdaBoostRegressor(RegressorMixin, _BaseWeightBoosting):
             np.arange(n_samples), size=n_samples, replace=True, p=sample_weight
         )
         fit_member(
-            member, X[rows], y[rows], {}, label=self._member_label(iboost, member)
+            member,
+            take_rows(X, rows),
+            y[rows],
+            {},
+            label=self._member_label(iboost, member),
         )
         active = sample_weight > 0
         loss = self._normalised_loss(np.abs(member.predict(X) - y)[active])

@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.extmath import row_norms
 
+from ..utils._indexing import take_rows
 from ..utils._segments import gather_segments
 from ._perceptron_penalty import penalty_sum
 
@@ -42,7 +43,7 @@ def dense_rows(X, positions, *, transposed=False):
     transpose, ready for a sparse-times-dense product.
     """
     if not sp.issparse(X):
-        rows = X[positions]
+        rows = take_rows(X, positions)
         return np.ascontiguousarray(rows.T) if transposed else rows
     shape = (positions.shape[0], X.shape[1])
     out = np.zeros(shape[::-1] if transposed else shape, dtype=X.dtype)

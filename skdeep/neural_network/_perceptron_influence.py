@@ -14,6 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.linalg.blas import get_blas_funcs
 
+from ..utils._indexing import take_rows
 from ._perceptron_data import SparseGram
 
 __all__ = ["Influence", "Profiles", "dense_product"]
@@ -84,7 +85,7 @@ class Influence:
         if sp.issparse(self.X):
             block[...] = self.X_T.rows(positions)
         else:
-            np.matmul(self.X[positions], self.X_T, out=block)
+            np.matmul(take_rows(self.X, positions), self.X_T, out=block)
         self.profiles.apply(block, positions, self.length)
         self.slot[positions] = np.arange(self.n_rows, end)
         self.n_rows = end
@@ -93,7 +94,7 @@ class Influence:
         missing = positions[self.slot[positions] < 0]
         if missing.size:
             self._fill(missing)
-        return self.rows[self.slot[positions]]
+        return self.rows.take(self.slot[positions], axis=0)
 
     def full(self):
         """The whole ``(length, length)`` matrix, or None if it was not built."""
