@@ -194,9 +194,29 @@ def scan_centres(block_t, with_second=False):
     return label, nearest, second
 
 
+# Below this many columns :func:`first_argmin` writes the matching centres
+# through masks: fewer calls, and short masks mispredict little (1797
+# columns, 10 centres: 30 against 42 us; 20000 columns: 357 against 173 us).
+_MASKED_ARGMIN_MAX_COLUMNS = 8192
+
+
 def first_argmin(block_t, out):
-    """``np.argmin(block_t, axis=0)`` into ``out`` (see :func:`scan_centres`)."""
-    out[...] = scan_centres(block_t)[0]
+    """``np.argmin(block_t, axis=0)`` into ``out``, for one row per centre.
+
+    Long rows go through :func:`scan_centres`.  Short ones take the column
+    minima in one reduction, then write each centre where its row equals the
+    minimum, from the last centre to the first (ties keep the first, as
+    ``argmin`` does).
+    """
+    if block_t.shape[1] > _MASKED_ARGMIN_MAX_COLUMNS:
+        out[...] = scan_centres(block_t)[0]
+        return out
+    nearest = block_t.min(axis=0)
+    out[...] = block_t.shape[0] - 1
+    match = np.empty(nearest.shape[0], dtype=bool)
+    for centre in range(block_t.shape[0] - 2, -1, -1):
+        np.equal(block_t[centre], nearest, out=match)
+        np.copyto(out, centre, where=match)
     return out
 
 

@@ -151,10 +151,11 @@ def test_first_argmin_matches_argmin_with_ties():
 
     rng = np.random.RandomState(6)
     for n_rows in (1, 2, 7):
-        block_t = rng.randint(0, 3, size=(n_rows, 400)).astype(float)  # ties
-        out = np.full(400, -1, dtype=np.int32)
-        first_argmin(block_t, out)
-        np.testing.assert_array_equal(out, block_t.argmin(axis=0))
+        for n_columns in (400, 9000):  # masked writes, then the arithmetic scan
+            block_t = rng.randint(0, 3, size=(n_rows, n_columns)).astype(float)
+            out = np.full(n_columns, -1, dtype=np.int32)
+            first_argmin(block_t, out)
+            np.testing.assert_array_equal(out, block_t.argmin(axis=0))
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
