@@ -152,13 +152,16 @@ class HamerlyBounds:
 
     def shift(self, shift):
         """Widen the bounds after centre ``j`` moved by ``shift[j]``."""
-        self.upper += shift[self.labels]
+        self.upper += shift.take(self.labels)
         if shift.size > 1:
             # The second-closest centre is any centre but the own one: it
-            # moved at most the largest shift among the others.
+            # moved at most the largest shift among the others.  One gather
+            # from a per-centre table (a comparison and ``np.where`` over the
+            # samples cost twice as much).
             runner_up, fastest = np.argsort(shift)[-2:]
-            moved = np.where(self.labels == fastest, shift[runner_up], shift[fastest])
-            self.second -= moved
+            others = np.full_like(shift, shift[fastest])
+            others[fastest] = shift[runner_up]
+            self.second -= others.take(self.labels)
 
     def _refine(self, candidates, half):
         """Further bound tests on the candidates (none here)."""
@@ -167,7 +170,8 @@ class HamerlyBounds:
     def assign(self, centers):
         """E-step for the new ``centers``: update labels and bounds."""
         half, nearest_other = center_half_distances(centers)
-        threshold = np.maximum(nearest_other[self.labels], self.second)
+        threshold = nearest_other.take(self.labels)
+        np.maximum(threshold, self.second, out=threshold)
         candidates = np.flatnonzero(self.upper > threshold)
         if candidates.size:
             candidates = self._refine(candidates, half)
