@@ -33,6 +33,7 @@ from ._k_means_common import (
     run_in_row_parts,
     scan_by_centre,
     scan_centres,
+    scans_centres,
     squared_norms,
     transposed_copy,
 )
@@ -40,10 +41,6 @@ from ._k_means_common import (
 # Past this fraction of candidates a plain pass over contiguous chunks beats
 # gathering the candidate rows.
 _FULL_PASS_FRACTION = 0.5
-
-
-# Up to this many centres the E-step scans the centres one row at a time.
-_COLUMN_SCAN_MAX_CLUSTERS = 16
 
 
 def center_half_distances(centers):
@@ -103,14 +100,14 @@ class HamerlyBounds:
         """Rows per thread of a pass (see ``SCAN_MIN_PART_ROWS``): a quarter of
         a full pass's when scanning all rows by centre (16000-row parts broke
         even), the default on gathered rows."""
-        if rows is None and n_clusters <= _COLUMN_SCAN_MAX_CLUSTERS:
+        if rows is None and scans_centres(n_clusters, self.X.shape[1]):
             return SCAN_MIN_PART_ROWS // 4
         return None
 
     def _recompute(self, prepared, rows, part):
         minus_two_centers_t, centers_sq = prepared
         n_clusters = centers_sq.shape[0]
-        if n_clusters <= _COLUMN_SCAN_MAX_CLUSTERS:
+        if scans_centres(n_clusters, self.X.shape[1]):
             self._recompute_by_centre(prepared, rows, part)
             return
         for idx in self._chunks(rows, n_clusters, part):
@@ -231,7 +228,7 @@ class FullPassLabels(HamerlyBounds):
         if self.X_t is not None and rows is None:
             block_t = minus_two_centers_t.T @ self.X_t[:, part]
             block_t += centers_sq[:, None]
-            if n_clusters <= _COLUMN_SCAN_MAX_CLUSTERS:
+            if scans_centres(n_clusters, self.X.shape[1]):
                 first_argmin(block_t, self.labels[part])
             else:
                 self.labels[part] = np.argmin(block_t, axis=0)
@@ -244,7 +241,7 @@ class FullPassLabels(HamerlyBounds):
 
     def _min_part_rows(self, n_clusters, rows):
         scans = self.X_t is not None or scan_by_centre(self.X, n_clusters)
-        if n_clusters <= _COLUMN_SCAN_MAX_CLUSTERS and scans:
+        if scans_centres(n_clusters, self.X.shape[1]) and scans:
             return SCAN_MIN_PART_ROWS
         return None
 

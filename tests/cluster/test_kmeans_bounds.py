@@ -12,7 +12,8 @@ from skdeep.cluster._kmeans_bounds import ElkanBounds, FullPassLabels, HamerlyBo
 @pytest.mark.parametrize("bounds_class", [HamerlyBounds, ElkanBounds])
 @pytest.mark.parametrize("container", [np.asarray, sp.csr_matrix])
 @pytest.mark.parametrize("step_size", [0.05, 3.0])  # few or most samples recomputed
-@pytest.mark.parametrize("n_centers", [6, 20])  # per-centre scan, or argmin rows
+# Per-centre scans (few centres; up to 32 on narrow data), or argmin rows.
+@pytest.mark.parametrize("n_centers", [6, 20, 40])
 def test_labels_stay_exact_while_centres_move(
     bounds_class, container, step_size, n_centers
 ):
@@ -43,8 +44,11 @@ def test_single_centre():
 @pytest.mark.parametrize("container", [np.asarray, sp.csr_matrix])
 # Dense data too large for a transposed copy takes the chunked passes.
 @pytest.mark.parametrize("transposed_max_bytes", [2**20, 0])
-# 4 features: the per-centre layout; 40 features or 20 centres: argmin rows.
-@pytest.mark.parametrize("n_features, n_clusters", [(4, 5), (40, 5), (4, 20)])
+# Per-centre layout: 5 centres on 4 features, 20 on 4 (narrow); argmin rows:
+# 40 features, 20 centres on 20 features, 40 centres.
+@pytest.mark.parametrize(
+    "n_features, n_clusters", [(4, 5), (40, 5), (4, 20), (20, 20), (4, 40)]
+)
 def test_full_pass_labels_are_the_closest_centres(
     monkeypatch, container, transposed_max_bytes, n_features, n_clusters
 ):
@@ -108,7 +112,7 @@ def test_threaded_passes_give_identical_results(
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("n_features, n_clusters", [(4, 5), (40, 5), (4, 20)])
+@pytest.mark.parametrize("n_features, n_clusters", [(4, 5), (40, 5), (4, 20), (4, 40)])
 @pytest.mark.parametrize("threads", [1, 3])
 def test_labels_inertia_is_the_weighted_sum_of_exact_distances(
     monkeypatch, dtype, n_features, n_clusters, threads
