@@ -22,20 +22,22 @@ import numpy as np
 
 from ..utils._indexing import take_rows
 from ._k_means_common import (
-    SCAN_MIN_PART_ROWS,
     centre_rows,
     closest_centres,
-    first_argmin,
     iter_chunks,
     partial_distances,
     prepare_centers,
     row_width,
     run_in_row_parts,
+    squared_norms,
+    transposed_copy,
+)
+from ._k_means_scan import (
+    SCAN_MIN_PART_ROWS,
+    first_argmin,
     scan_by_centre,
     scan_centres,
     scans_centres,
-    squared_norms,
-    transposed_copy,
 )
 
 # Past this fraction of candidates a plain pass over contiguous chunks beats

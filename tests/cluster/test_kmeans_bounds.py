@@ -131,7 +131,7 @@ def test_labels_inertia_is_the_weighted_sum_of_exact_distances(
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_scan_centres_matches_argmin_and_partition_with_ties(dtype):
-    from skdeep.cluster._k_means_common import scan_centres
+    from skdeep.cluster._k_means_scan import scan_centres
 
     rng = np.random.RandomState(5)
     for block in (
@@ -151,7 +151,7 @@ def test_scan_centres_matches_argmin_and_partition_with_ties(dtype):
 
 
 def test_first_argmin_matches_argmin_with_ties():
-    from skdeep.cluster._k_means_common import first_argmin
+    from skdeep.cluster._k_means_scan import first_argmin
 
     rng = np.random.RandomState(6)
     for n_rows in (1, 2, 7):
