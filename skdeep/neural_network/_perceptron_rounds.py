@@ -162,10 +162,12 @@ def _jacobi_rounds_dense(y, steps, decisions, influence, path=None):
     Fewer, larger operations than gathering the changed columns: the window
     is short, so the full product is cheap and Python overhead dominates
     (hence the preallocated buffers, and the fixed point tested by comparing
-    the raw bytes of two 0/1 arrays, a fifth of ``np.array_equal``'s cost).
+    the raw bytes of two boolean arrays, a fifth of ``np.array_equal``'s
+    cost; a comparison into a boolean array is also faster than into floats).
     """
-    mistakes = np.zeros(decisions.shape, dtype=steps.dtype)
-    updated, scratch = np.empty_like(mistakes), np.empty_like(mistakes)
+    mistakes = np.zeros(decisions.shape, dtype=bool)
+    updated = np.empty_like(mistakes)
+    scratch = np.empty(decisions.shape, dtype=steps.dtype)
     current = decisions
     n_rounds = 0
     while True:
