@@ -19,7 +19,7 @@ from sklearn.utils.sparsefuncs import mean_variance_axis
 
 from ..utils._segments import segment_owners
 from ..utils._threads import blas_controller, usable_threads
-from ._k_means_scan import SCAN_MIN_PART_ROWS, first_argmin, scan_by_centre
+from ._k_means_scan import first_argmin, scan_by_centre, scan_part_rows
 
 # Bytes allowed for one (chunk, n_clusters) block of distances; a few MiB keeps
 # the block and the matching rows of X in the last-level cache.
@@ -268,7 +268,7 @@ def labels_inertia(X, sample_weight, centers, return_inertia=True):
         assign,
         n_samples,
         n_clusters + n_features * (1 + (dist is not None)),
-        SCAN_MIN_PART_ROWS if by_centre else None,
+        scan_part_rows(n_clusters, n_features) if by_centre else None,
     )
     if not return_inertia:
         return labels

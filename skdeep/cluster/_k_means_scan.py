@@ -13,8 +13,9 @@ import numpy as np
 import scipy.sparse as sp
 
 __all__ = [
-    "SCAN_MIN_PART_ROWS",
+    "BOUNDED_SCAN_PART_WORK",
     "first_argmin",
+    "scan_part_rows",
     "scan_by_centre",
     "scan_centres",
     "scans_centres",
@@ -32,13 +33,21 @@ _SCAN_MAX_CLUSTERS = 16
 _SCAN_MAX_FEATURES = 32
 _NARROW_SCAN_MAX_CLUSTERS = 32
 _NARROW_SCAN_MAX_FEATURES = 16
-# Rows of a thread's part of a full pass that scans by centre: the scan is
-# many short elementwise passes, each taking the GIL back, and on shorter
-# parts the threads wait on each other.  Two threads against one, full pass
-# of 8 centres over 10 float32 features: 2.2x the time at 16000 rows, 1.3x
-# at 48000, 0.7x at 100000 (3 features, 64000 rows: 2.5x).  Passes over
-# gathered rows (bounded k-means) gain from threads on far fewer rows.
-SCAN_MIN_PART_ROWS = 2**16
+# Work (rows x (centres + features)) of a thread's part of a pass that scans
+# by centre: the scan is many short elementwise passes, each taking the GIL
+# back, and on short parts the threads wait on each other.  Two threads
+# against one (interleaved medians), 8 centres over 10 features: closest
+# centres 0.66-0.80 of the time at 60000-100000 rows, 0.92-1.05 at 30000;
+# the bounded full pass (square roots and scattered bounds too) 0.79-0.93 at
+# 60000-100000 rows, 1.20-1.29 at 30000; 4 centres over 3 features, 64000
+# rows: 2.5x, 200000 rows: 0.67-0.80.
+SCAN_PART_WORK = 400_000
+BOUNDED_SCAN_PART_WORK = 500_000
+
+
+def scan_part_rows(n_clusters, n_features, work=SCAN_PART_WORK):
+    """Fewest rows of a thread's part of a pass that scans by centre."""
+    return max(256, work // (n_clusters + n_features))
 
 
 def scans_centres(n_clusters, n_features) -> bool:

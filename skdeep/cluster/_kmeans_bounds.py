@@ -33,10 +33,11 @@ from ._k_means_common import (
     transposed_copy,
 )
 from ._k_means_scan import (
-    SCAN_MIN_PART_ROWS,
+    BOUNDED_SCAN_PART_WORK,
     first_argmin,
     scan_by_centre,
     scan_centres,
+    scan_part_rows,
     scans_centres,
 )
 
@@ -99,11 +100,12 @@ class HamerlyBounds:
         )
 
     def _min_part_rows(self, n_clusters, rows):
-        """Rows per thread of a pass (see ``SCAN_MIN_PART_ROWS``): a quarter of
-        a full pass's when scanning all rows by centre (16000-row parts broke
-        even), the default on gathered rows."""
-        if rows is None and scans_centres(n_clusters, self.X.shape[1]):
-            return SCAN_MIN_PART_ROWS // 4
+        """Rows per thread of a pass (see ``SCAN_PART_WORK``): scans over all
+        rows need enough work per part, passes over gathered rows the
+        default."""
+        n_features = self.X.shape[1]
+        if rows is None and scans_centres(n_clusters, n_features):
+            return scan_part_rows(n_clusters, n_features, BOUNDED_SCAN_PART_WORK)
         return None
 
     def _recompute(self, prepared, rows, part):
@@ -244,7 +246,7 @@ class FullPassLabels(HamerlyBounds):
     def _min_part_rows(self, n_clusters, rows):
         scans = self.X_t is not None or scan_by_centre(self.X, n_clusters)
         if scans_centres(n_clusters, self.X.shape[1]) and scans:
-            return SCAN_MIN_PART_ROWS
+            return scan_part_rows(n_clusters, self.X.shape[1])
         return None
 
     def shift(self, shift):
