@@ -127,7 +127,10 @@ def relocate_empty_clusters(X, sample_weight, centers_old, sums, weights, labels
 def average_centers(sums, weights):
     """Divide sums by weights in place; empty clusters go to the heaviest one."""
     nonempty = weights > 0
+    if nonempty.all():
+        # The usual case, without masked copies (a few us an iteration).
+        sums /= weights[:, None]
+        return sums
     sums[nonempty] /= weights[nonempty, None]
-    if not nonempty.all():
-        sums[~nonempty] = sums[np.argmax(weights)]
+    sums[~nonempty] = sums[np.argmax(weights)]
     return sums
