@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from sklearn.utils.extmath import row_norms
 from sklearn.utils.sparsefuncs import mean_variance_axis
 
+from ..utils._indexing import take_rows
 from ..utils._segments import segment_owners
 from ..utils._threads import blas_controller, usable_threads
 from ._k_means_scan import first_argmin, scan_by_centre, scan_part_rows
@@ -260,9 +261,10 @@ def labels_inertia(X, sample_weight, centers, return_inertia=True):
         n_part = part.stop - part.start
         for sub in iter_chunks(n_part, n_clusters, width, centers.dtype.itemsize):
             rows = slice(part.start + sub.start, part.start + sub.stop)
-            closest_centres(X[rows], prepared, labels[rows], by_centre)
+            block = take_rows(X, rows)  # no copy of a whole sparse X
+            closest_centres(block, prepared, labels[rows], by_centre)
             if dist is not None:
-                dist[rows] = exact_sq_dist_to_assigned(X[rows], centers, labels[rows])
+                dist[rows] = exact_sq_dist_to_assigned(block, centers, labels[rows])
 
     run_in_row_parts(
         assign,

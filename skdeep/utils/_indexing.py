@@ -14,7 +14,10 @@ def take_rows(X, index):
     faster with ``take`` along axis 0 than with fancy indexing (numpy 2.4,
     4000 of 20000 rows of 10 float32 features: 9 against 42 us; 50 float64
     features: 52 against 91 us).  The result is the same copy.  Slices, boolean
-    masks, lists and sparse matrices go through ordinary indexing.
+    masks, lists and sparse matrices go through ordinary indexing, except
+    that a slice over every row returns ``X`` itself: a view for an array
+    anyway, and for a sparse matrix no copy of all its entries (callers only
+    read the rows).
 
     Parameters
     ----------
@@ -39,4 +42,6 @@ def take_rows(X, index):
         and index.dtype.kind in "iu"
     ):
         return X.take(index, axis=0)
+    if isinstance(index, slice) and index.indices(X.shape[0]) == (0, X.shape[0], 1):
+        return X
     return X[index]

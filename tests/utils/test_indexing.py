@@ -44,3 +44,13 @@ def test_take_rows_copies_and_refuses_out_of_range():
     assert not X.any()
     with pytest.raises(IndexError):
         take_rows(X, np.array([3]))
+
+
+def test_take_rows_full_slice_is_x_itself():
+    X = np.arange(12.0).reshape(4, 3)
+    S = sp.csr_matrix(X)
+    for index in (slice(None), slice(0, 4), slice(0, 10)):
+        assert take_rows(S, index) is S  # no copy of every stored entry
+        assert take_rows(X, index) is X
+    assert take_rows(S, slice(1, 4)) is not S
+    assert take_rows(S, slice(0, 4, 2)).shape == (2, 3)
