@@ -20,6 +20,11 @@ from sklearn.utils.metadata_routing import MethodMapping
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
 
+try:
+    from sklearn.utils._repr_html.estimator import _VisualBlock
+except ImportError:  # scikit-learn < 1.7
+    from sklearn.utils._estimator_html_repr import _VisualBlock
+
 from ._routing import raise_for_params as raise_for_params
 from ._routing import raise_for_unsupported_routing as raise_for_unsupported_routing
 from ._routing import route_params as route_params
@@ -199,6 +204,17 @@ class MemberListMixin:
             for pair in self.estimators
             if isinstance(pair, (list, tuple)) and len(pair) == 2
         ]
+
+    def _members_visual_block(self, dash_wrapped=True):
+        """The members side by side in the HTML display (one box per member),
+        as scikit-learn's ensembles of named members show them."""
+        pairs = self._member_pairs()
+        return _VisualBlock(
+            "parallel",
+            tuple(est for _, est in pairs),
+            names=tuple(name for name, _ in pairs),
+            dash_wrapped=dash_wrapped,
+        )
 
     @property
     def named_estimators(self):

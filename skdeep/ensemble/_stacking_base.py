@@ -29,6 +29,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..utils._param_validation import HasMethods, StrOptions
 from ._base import (
     MemberListMixin,
+    _VisualBlock,
     check_feature_names_in,
     fit_member,
     is_drop,
@@ -65,6 +66,17 @@ class _BaseStacking(MemberListMixin, TransformerMixin, BaseEstimator):
         "passthrough": ["boolean"],
         "verbose": ["verbose"],
     }
+
+    def _sk_visual_block_(self):
+        # The members side by side, then the final estimator labelled as such.
+        final = _VisualBlock(
+            "parallel",
+            [self._given_final()],
+            names=["final_estimator"],
+            dash_wrapped=False,
+        )
+        members = self._members_visual_block(dash_wrapped=False)
+        return _VisualBlock("serial", (members, final), dash_wrapped=False)
 
     def _given_final(self):
         """``final_estimator`` as given, ``None`` resolved to the default."""

@@ -56,6 +56,9 @@ class _BaseVoting(MemberListMixin, TransformerMixin, BaseEstimator):
         "verbose": ["verbose"],
     }
 
+    def _sk_visual_block_(self):
+        return self._members_visual_block()
+
     def _members(self):
         # Not is_classifier(self): it reads our tags, whose input tags read the
         # members through this method (a recursion that only stopped at
