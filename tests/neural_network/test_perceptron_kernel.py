@@ -50,40 +50,58 @@ def test_kernel_matches_reference_over_many_windows(shrink, sparse, long_windows
 
 
 @pytest.mark.parametrize("shrink", [1.0, 0.97])
-@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("rows", ["dense", "sparse_eager", "sparse_patient"])
 @pytest.mark.parametrize("whole_steps", [True, False])  # no intercept path / path
 def test_wandering_rounds_of_several_problems_finish_exactly(
-    monkeypatch, shrink, sparse, whole_steps
+    monkeypatch, shrink, rows, whole_steps
 ):
     # Unscaled, shifted features: one update moves later decisions by far
     # more than their margins, so the Jacobi rounds of long multi-problem
-    # windows withdraw guesses and hand over to the guarded rounds.
-    calls = []
-    original = rounds._guarded_rounds
+    # windows withdraw guesses.  Dense rows then hand over to the guarded
+    # rounds; sparse rows rebuild their decisions until the rounds clearly
+    # wander: here at once ("sparse_eager") or never ("sparse_patient").
+    calls, rebuilds = [], []
+    original, rebuilt = rounds._guarded_rounds, rounds._rebuilt
 
     def counting(y, *args, **kwargs):
         calls.append(y.shape[0])
         return original(y, *args, **kwargs)
 
     monkeypatch.setattr(rounds, "_guarded_rounds", counting)
+    monkeypatch.setattr(
+        rounds, "_rebuilt", lambda *a: rebuilds.append(1) or rebuilt(*a)
+    )
+    if rows != "dense":
+        slack = 10**6 if rows == "sparse_patient" else -(10**6)
+        monkeypatch.setattr(rounds, "_SPARSE_ROUNDS_SLACK", slack)
     rng = np.random.default_rng(4)
     n = 1200
     X = rng.normal(size=(n, 4)) * [8.0, 3.0, 12.0, 1.0] + [20.0, -5.0, 0.0, 7.0]
     y_sign = np.where((X - X.mean(axis=0)) @ rng.normal(size=(4, 3)) > 0, 1.0, -1.0).T
     step = y_sign * (1.0 if whole_steps else rng.uniform(0.5, 1.5, n))
-    coef, intercept = np.zeros((3, 4)), np.zeros(3)
+    data, width = X, 4
+    if rows != "dense":
+        # Empty extra columns keep the windows too wide to be densified.
+        width = 1000
+        data = sp.hstack([sp.csr_matrix(X), sp.csr_matrix((n, width - 4))], "csr")
+    coef, intercept = np.zeros((3, width)), np.zeros(3)
     sizer = WindowSizer(length=400, min_length=300, max_length=600)
-    data = sp.csr_matrix(X) if sparse else X
     for _ in range(2):
         perceptron_epoch(
             data, np.arange(n), coef, intercept, y_sign, step, shrink=shrink,
             sizer=sizer,
         )  # fmt: skip
-    assert 3 in calls  # the multi-problem rounds wandered and were guarded
+    if rows == "sparse_patient":
+        assert rebuilds and 3 not in calls
+    else:
+        assert 3 in calls  # the multi-problem rounds were guarded
+    if rows == "dense":
+        assert not rebuilds
     for row in range(3):
         w, b = reference_perceptron(X, y_sign[row], step[row], epochs=2, shrink=shrink)
-        assert_allclose(coef[row], w, rtol=1e-9, atol=1e-9)
+        assert_allclose(coef[row, :4], w, rtol=1e-9, atol=1e-9)
         assert_allclose(intercept[row], b, rtol=1e-9, atol=1e-9)
+    assert not coef[:, 4:].any()
 
 
 @pytest.mark.parametrize("sparse", [False, True])  # sequential scan, guarded rounds
