@@ -11,6 +11,8 @@ Exact by construction, and a handful of vector operations per mistake.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy.linalg.blas import get_blas_funcs
 
@@ -31,17 +33,28 @@ _NARROW_FEATURES = 32
 # _ROWS_FIRST * _MARGIN_BREAK_EVEN / (n_features + 1) samples.
 _ROWS_FIRST = 4
 _MARGIN_BREAK_EVEN = 1700
+# Largest log of a row factor shrink ** -j of the margin scan.
+_MAX_LOG_FACTOR = 30.0
 
 
 def single_scan(y, steps, decisions, influence, path=None):
     """:func:`solve_window` for one problem on dense rows.
 
-    The scan forms each mistake's influence row (:func:`_row_scan`).  In the
-    common case (no L2 shrinkage, whole intercept steps: no
-    :class:`InterceptPath`) a window whose first mistakes come densely, or
-    that follows windows whose mistakes did (``influence.mistake_rate``),
-    runs on margins instead (:func:`_margin_scan`): cheaper per mistake,
-    after a setup that only dense mistakes repay.
+    The scan forms each mistake's influence row (:func:`_row_scan`).  A
+    window whose first mistakes come densely, or that follows windows whose
+    mistakes did (``influence.mistake_rate``), runs on margins instead
+    (:func:`_margin_scan`): cheaper per mistake, after a setup that only
+    dense mistakes repay.  The margins take the L2 shrinkage as long as its
+    factors over the window stay moderate (:func:`_margins_apply`).
+
+    An :class:`InterceptPath` whose units are the steps themselves (the
+    intercept step of dense rows is 1) is not needed here: the scan adds
+    every mistake's update to the later decisions one mistake at a time, in
+    visiting order, so a decision whose weights part is exactly zero (a
+    zero row, or one missing the support of the weights) holds the very
+    running sum of the per-sample rule, ``((b + u_1) + u_2) + ...``.  The
+    intercept then rides in the decisions and the margin scan serves
+    fractional steps (class or sample weights, ``eta0``) too.
 
     Returns
     -------
@@ -54,19 +67,12 @@ def single_scan(y, steps, decisions, influence, path=None):
     profiles, X = influence.profiles, influence.X
     y, steps, current = y[0], steps[0], decisions[0].copy()
     mistaken = np.zeros(current.shape[0], dtype=bool)
-    if path is None and profiles.shrink == 1.0:
-        rate = influence.mistake_rate
-        start = 0  # recent windows were dense: margins from the first sample
-        if rate is None or rate * _MARGIN_BREAK_EVEN <= X.shape[1] + 1:
-            start = _row_scan(y, steps, current, mistaken, influence, until=_ROWS_FIRST)
-        if start * (X.shape[1] + 1) < _ROWS_FIRST * _MARGIN_BREAK_EVEN:
-            rest = slice(start, None)
-            _margin_scan(
-                y[rest], steps[rest], current[rest], mistaken[rest], X[rest],
-                profiles.intercept_step,
-            )  # fmt: skip
-        else:
-            _row_scan(y, steps, current, mistaken, influence, start=start)
+    intercept_step = profiles.intercept_step
+    if path is not None and np.array_equal(path.units[0], steps):
+        current += path.sums[0, 0]
+        intercept_step, path = 1.0, None
+    if path is None and _margins_apply(profiles.shrink, current.shape[0]):
+        _margin_or_row_scan(y, steps, current, mistaken, influence, intercept_step)
         seen = current
     else:
         _row_scan(y, steps, current, mistaken, influence, path)
@@ -78,16 +84,50 @@ def single_scan(y, steps, decisions, influence, path=None):
     return (mistaken * steps)[None], seen[None], n_rounds
 
 
-def _margin_scan(y, steps, current, mistaken, X, intercept_step):
+def _margins_apply(shrink, length):
+    """Whether the margin scan can carry this shrinkage over ``length`` samples.
+
+    Its rows are scaled by ``shrink ** -j``, which must stay moderate.
+    """
+    if shrink == 1.0:
+        return True
+    return 0.0 < shrink < 1.0 and length * -math.log(shrink) <= _MAX_LOG_FACTOR
+
+
+def _margin_or_row_scan(y, steps, current, mistaken, influence, intercept_step):
+    """The first mistakes formed as rows, then margins if they come densely."""
+    X, rate = influence.X, influence.mistake_rate
+    start = 0  # recent windows were dense: margins from the first sample
+    if rate is None or rate * _MARGIN_BREAK_EVEN <= X.shape[1] + 1:
+        start = _row_scan(
+            y, steps, current, mistaken, influence,
+            intercept_step=intercept_step, until=_ROWS_FIRST,
+        )  # fmt: skip
+    if start * (X.shape[1] + 1) < _ROWS_FIRST * _MARGIN_BREAK_EVEN:
+        rest = slice(start, None)
+        _margin_scan(
+            y[rest], steps[rest], current[rest], mistaken[rest], X[rest],
+            intercept_step, influence.profiles,
+        )  # fmt: skip
+    else:
+        _row_scan(
+            y, steps, current, mistaken, influence,
+            intercept_step=intercept_step, start=start,
+        )  # fmt: skip
+
+
+def _margin_scan(y, steps, current, mistaken, X, intercept_step, profiles=None):
     """The scan on margins ``y * D``, one BLAS call per mistake.
 
     A mistake at ``j`` moves the margin of a later sample ``k`` by
-    ``steps_j * y_k * (x_j @ x_k + intercept_step)``: the rows ``[x, b]``
-    and ``y * [x, 1]`` make that one dot product, so a single in-place
-    ``gemv`` (``margins[j+1:] += steps_j * signed[j+1:] @ rows[j]``) applies
-    the whole update.  Margins are the decisions times +-1, so the mistake
-    test is ``margin <= 0`` exactly as on the decisions.  ``current`` (the
-    decisions) and ``mistaken`` are updated in place.
+    ``steps_j * y_k * (shrink ** (k - 1 - j) x_j @ x_k + intercept_step)``:
+    the rows ``[x_j shrink ** -(j + 1), b]`` and ``y * [x_k shrink ** k, 1]``
+    make that one dot product, so a single in-place ``gemv``
+    (``margins[j+1:] += steps_j * signed[j+1:] @ rows[j]``) applies the
+    whole update.  Margins are the decisions times +-1, so the mistake test
+    is ``margin <= 0`` exactly as on the decisions.  ``current`` (the
+    decisions) and ``mistaken`` are updated in place.  ``profiles``
+    (:class:`Profiles`) gives the powers of the shrinkage (None: no shrinkage).
     """
     length, n_features = X.shape
     rows = np.empty((length, n_features + 1), X.dtype)
@@ -96,6 +136,10 @@ def _margin_scan(y, steps, current, mistaken, X, intercept_step):
     signed = rows * y[:, None]
     if intercept_step != 1.0:
         signed[:, -1] = y
+    if profiles is not None and profiles.shrink != 1.0:
+        powers = profiles.powers  # shrink ** k
+        signed[:, :-1] *= powers[:length, None]
+        rows[:, :-1] /= powers[1 : length + 1, None]
     # gemv with trans=1 on the Fortran view of ``signed``: no copy, and the
     # margins slice is updated in place (positional arguments: alpha, a, x,
     # beta, y, offx, incx, offy, incy, trans, overwrite_y).
@@ -116,11 +160,14 @@ def _margin_scan(y, steps, current, mistaken, X, intercept_step):
     np.multiply(margins, y, out=current)
 
 
-def _row_scan(y, steps, current, mistaken, influence, path=None, start=0, until=None):
+def _row_scan(
+    y, steps, current, mistaken, influence, path=None, start=0, until=None,
+    intercept_step=None,
+):  # fmt: skip
     """The scan forming each mistake's influence row, ``X[k+1:] @ x_k`` scaled
-    by the L2 shrinkage and shifted by the intercept step; with an
-    :class:`InterceptPath` the running intercept is added in visiting order
-    (``current`` then leaves it out).
+    by the L2 shrinkage and shifted by the intercept step (``intercept_step``,
+    the profiles' by default); with an :class:`InterceptPath` the running
+    intercept is added in visiting order (``current`` then leaves it out).
 
     ``current`` (the decisions) and ``mistaken`` are updated in place.
     Scans from ``start`` (with no path: the earlier samples are settled),
@@ -128,6 +175,8 @@ def _row_scan(y, steps, current, mistaken, influence, path=None, start=0, until=
     returns the position after the last sample it settled.
     """
     X, profiles = influence.X, influence.profiles
+    if intercept_step is None:
+        intercept_step = profiles.intercept_step
     length = current.shape[0]
     # profiles.decay[later + m] is shrink ** m.
     later = profiles.max_length + 1
@@ -148,8 +197,8 @@ def _row_scan(y, steps, current, mistaken, influence, path=None, start=0, until=
             row = X[k + 1 :] @ X[k]
             if profiles.shrink != 1.0:
                 row *= profiles.decay[later : later + length - k - 1]
-            if profiles.intercept_step:
-                row += profiles.intercept_step
+            if intercept_step:
+                row += intercept_step
             row *= steps[k]
             current[k + 1 :] += row
         start = k + 1

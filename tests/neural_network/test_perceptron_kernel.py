@@ -311,3 +311,50 @@ def test_whole_window_influence_equals_its_definition(shrink, intercept_step):
     lazy = Influence(X, profiles)
     assert lazy.full() is None
     assert_allclose(lazy.take(np.arange(40)), expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("shrink", [1.0, 0.999])
+@pytest.mark.parametrize("units", [(0.1, 0.2, 0.3), (0.5, 0.25, 1.5)])
+def test_dense_scan_keeps_the_running_intercept_of_fractional_steps(
+    monkeypatch, shrink, units
+):
+    # Zero rows see the intercept alone, so which of them are mistakes
+    # depends on the last bit of the running intercept sum.  The dense scan
+    # adds fractional updates (no intercept path) one mistake at a time, in
+    # visiting order: the intercept must be that of the per-sample rule bit
+    # for bit, and the margin scan must have run.
+    from skdeep.neural_network import _perceptron_scan as scan
+
+    calls = []
+    margin_scan = scan._margin_scan
+    monkeypatch.setattr(
+        scan, "_margin_scan", lambda *a: calls.append(1) or margin_scan(*a)
+    )
+    rng = np.random.default_rng(8)
+    n = 900
+    X = rng.normal(size=(n, 3))
+    X[rng.random(n) < 0.4] = 0.0
+    y_sign = np.where(rng.random(n) < 0.5, 1.0, -1.0)
+    step = y_sign * rng.choice(units, size=n)
+    coef, intercept = np.zeros((1, 3)), np.zeros(1)
+    sizer = WindowSizer(length=64, min_length=64, max_length=256)
+    for _ in range(3):
+        perceptron_epoch(
+            X, np.arange(n), coef, intercept, y_sign[None], step[None],
+            shrink=shrink, sizer=sizer,
+        )  # fmt: skip
+    assert calls
+    w, b = np.zeros(3), 0.0
+    ties = 0
+    for _ in range(3):
+        for x_i, y_i, s_i in zip(X, y_sign, step):
+            decision = w @ x_i + b
+            ties += decision == 0.0
+            w *= shrink
+            if y_i * decision <= 0:
+                w += s_i * x_i
+                b += s_i
+    if units[0] == 0.5:  # dyadic steps: the running sum returns to 0
+        assert ties > 10  # the zero rows really met exact ties
+    assert intercept[0] == b
+    assert_allclose(coef[0], w, rtol=1e-10, atol=1e-12)

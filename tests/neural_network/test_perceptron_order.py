@@ -204,29 +204,34 @@ def test_the_path_is_used_only_when_intercept_sums_can_round(
     assert _needs_intercept_path(signed, intercept_step) is expected
 
 
-def _row_scan_instead(y, steps, current, mistaken, X, intercept_step):
+def _row_scan_instead(y, steps, current, mistaken, X, intercept_step, profiles=None):
     """``_margin_scan``'s work done by the row-forming scan."""
     from skdeep.neural_network import _perceptron_scan as scan
     from skdeep.neural_network._perceptron_influence import Profiles
 
-    profiles = Profiles(X.shape[0], 1.0, intercept_step, X.dtype)
+    shrink = 1.0 if profiles is None else profiles.shrink
+    profiles = Profiles(X.shape[0], shrink, intercept_step, X.dtype)
     influence = SimpleNamespace(X=X, profiles=profiles)
     scan._row_scan(y, steps, current, mistaken, influence)
 
 
+@pytest.mark.parametrize("shrink", [1.0, 0.99])
 @pytest.mark.parametrize("intercept_step", [1.0, 0.0, 3.0])
-def test_margin_scan_finds_the_mistakes_of_the_row_scan(intercept_step):
+def test_margin_scan_finds_the_mistakes_of_the_row_scan(intercept_step, shrink):
+    # Under L2 the margin rows carry shrink ** k and shrink ** -(j + 1).
     from skdeep.neural_network import _perceptron_scan as scan
+    from skdeep.neural_network._perceptron_influence import Profiles
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(300, 7))
     y = np.where(rng.random(300) < 0.5, -1.0, 1.0)
     steps = y * rng.choice([1.0, 2.0], size=300)
     decisions = rng.normal(size=300)  # about half of the samples start wrong
+    profiles = Profiles(400, shrink, intercept_step, X.dtype)
     results = []
     for scan_function in (scan._margin_scan, _row_scan_instead):
         current, mistaken = decisions.copy(), np.zeros(300, dtype=bool)
-        scan_function(y, steps, current, mistaken, X, intercept_step)
+        scan_function(y, steps, current, mistaken, X, intercept_step, profiles)
         results.append((current, mistaken))
     (seen, mistaken), (expected_seen, expected) = results
     assert 30 < mistaken.sum() < 250
