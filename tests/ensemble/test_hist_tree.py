@@ -160,13 +160,9 @@ def test_binning_uses_quantiles_and_reserves_a_missing_bin():
     assert counts.size == 16 and counts.min() > 0.8 * counts.mean()
 
 
-@pytest.mark.parametrize("seed", range(3))
-@pytest.mark.parametrize("uniform", [True, False])
-@pytest.mark.parametrize("missing", [True, False])  # both NaN directions or one
-def test_sparse_search_equals_dense_search(seed, uniform, missing):
+def _three_fake_nodes(seed, uniform, missing):
+    """A grower whose 120 samples sit in three nodes, and its parameters."""
     from skdeep.ensemble._hist_tree import _Grower
-    from skdeep.ensemble._hist_tree_sparse import sparse_best_splits
-    from skdeep.ensemble._hist_tree_split import best_splits
 
     rng = np.random.RandomState(seed)
     X = rng.randint(0, 30, size=(120, 5)).astype(float)
@@ -180,13 +176,24 @@ def test_sparse_search_equals_dense_search(seed, uniform, missing):
     grower = _Grower(data, -w * y, w, params, np.random.RandomState(0))
     grower.sample_node = rng.randint(0, 3, size=120)  # three fake nodes
     grower.nodes.count = 3
-    nodes = np.arange(3)
     counts = np.bincount(grower.sample_node, minlength=3)
     grower.nodes.n_node_samples[:3] = counts
     grower.nodes.grad_sum[:3] = np.bincount(grower.sample_node, -w * y, minlength=3)
     grower.nodes.weighted_n_node_samples[:3] = np.bincount(
         grower.sample_node, w, minlength=3
     )
+    return grower, data, params
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("uniform", [True, False])
+@pytest.mark.parametrize("missing", [True, False])  # both NaN directions or one
+def test_sparse_search_equals_dense_search(seed, uniform, missing):
+    from skdeep.ensemble._hist_tree_sparse import sparse_best_splits
+    from skdeep.ensemble._hist_tree_split import best_splits
+
+    grower, data, params = _three_fake_nodes(seed, uniform, missing)
+    nodes = np.arange(3)
     hist = grower.histograms(nodes)
     totals = grower.nodes.totals(nodes)
     dense = best_splits(
