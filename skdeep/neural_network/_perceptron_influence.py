@@ -141,7 +141,7 @@ class Profiles:
             # gathered offset, so the rows equal the gathered ones.
             self._step_and_mask(gram_rows, positions, length)
             return
-        elif self._factorizable(length):
+        elif self.factorizable(length):
             self._apply_factorized(gram_rows, positions, length)
             return
         else:
@@ -150,8 +150,12 @@ class Profiles:
         if factors[1] is not None:
             gram_rows += factors[1]
 
-    def _factorizable(self, length):
-        """Whether ``shrink ** -length`` stays moderate (see below)."""
+    def factorizable(self, length):
+        """Whether ``shrink ** -length`` stays moderate (see below).
+
+        The factorized influence rows and the margin scan
+        (:mod:`._perceptron_scan`) both scale by ``shrink ** -j``.
+        """
         return self.shrink > 0.0 and length * -math.log(self.shrink) <= _MAX_LOG_FACTOR
 
     def _apply_factorized(self, gram_rows, positions, length):

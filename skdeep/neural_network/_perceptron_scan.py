@@ -11,8 +11,6 @@ Exact by construction, and a handful of vector operations per mistake.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from scipy.linalg.blas import get_blas_funcs
 
@@ -33,8 +31,6 @@ _NARROW_FEATURES = 32
 # _ROWS_FIRST * _MARGIN_BREAK_EVEN / (n_features + 1) samples.
 _ROWS_FIRST = 4
 _MARGIN_BREAK_EVEN = 1700
-# Largest log of a row factor shrink ** -j of the margin scan.
-_MAX_LOG_FACTOR = 30.0
 
 
 def single_scan(y, steps, decisions, influence, path=None):
@@ -45,7 +41,7 @@ def single_scan(y, steps, decisions, influence, path=None):
     mistakes did (``influence.mistake_rate``), runs on margins instead
     (:func:`_margin_scan`): cheaper per mistake, after a setup that only
     dense mistakes repay.  The margins take the L2 shrinkage as long as its
-    factors over the window stay moderate (:func:`_margins_apply`).
+    factors over the window stay moderate (:meth:`Profiles.factorizable`).
 
     An :class:`InterceptPath` whose units are the steps themselves (the
     intercept step of dense rows is 1) is not needed here: the scan adds
@@ -71,7 +67,7 @@ def single_scan(y, steps, decisions, influence, path=None):
     if path is not None and np.array_equal(path.units[0], steps):
         current += path.sums[0, 0]
         intercept_step, path = 1.0, None
-    if path is None and _margins_apply(profiles.shrink, current.shape[0]):
+    if path is None and profiles.factorizable(current.shape[0]):
         _margin_or_row_scan(y, steps, current, mistaken, influence, intercept_step)
         seen = current
     else:
@@ -82,16 +78,6 @@ def single_scan(y, steps, decisions, influence, path=None):
     )
     n_rounds = 1 + int(np.count_nonzero(mistaken)) // per_round
     return (mistaken * steps)[None], seen[None], n_rounds
-
-
-def _margins_apply(shrink, length):
-    """Whether the margin scan can carry this shrinkage over ``length`` samples.
-
-    Its rows are scaled by ``shrink ** -j``, which must stay moderate.
-    """
-    if shrink == 1.0:
-        return True
-    return 0.0 < shrink < 1.0 and length * -math.log(shrink) <= _MAX_LOG_FACTOR
 
 
 def _margin_or_row_scan(y, steps, current, mistaken, influence, intercept_step):

@@ -286,7 +286,7 @@ def test_factorized_shrink_rows_equal_the_gathered_factors(shrink, intercept_ste
     profiles.apply(rows, positions, length)
     scale, offset = profiles._factors(positions, length)
     expected = gram * scale + (0.0 if offset is None else offset)
-    assert profiles._factorizable(length) is (shrink == 0.999)
+    assert profiles.factorizable(length) is (shrink == 0.999)
     assert_allclose(rows, expected, rtol=1e-13, atol=1e-14)
     assert_array_equal(rows == 0, expected == 0)  # earlier samples: exact zeros
 
