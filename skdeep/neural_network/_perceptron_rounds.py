@@ -231,17 +231,17 @@ def _guarded_rounds(y, steps, current, guess, influence, path=None, start=None):
 
     ``current`` (shape (n_problems, length)) holds the decisions given the
     mistakes ``guess`` (None: no mistakes); both may come from earlier
-    Jacobi rounds.  ``start`` (same shape) are the decisions without any
-    mistake (``current`` when not given, then ``guess`` must be None).  The
+    Jacobi rounds, are the callers' working arrays and are overwritten.
+    ``start`` (same shape) are the decisions without any mistake
+    (``current`` when not given, then ``guess`` must be None).  The
     decisions of the confirmed prefix, ``base``, grow by additions only:
     withdrawing a guess restores ``base`` instead of subtracting, which
     would leave a rounding residue: a decision whose exact value is zero (a
     sparse sample sharing no feature with the weights) must stay exactly
     zero, so that the intercept alone decides it as in the per-sample rule.
     """
-    current = current.copy()
     base = (current if start is None else start).copy()
-    guess = np.zeros(current.shape, dtype=bool) if guess is None else guess.copy()
+    guess = np.zeros(current.shape, dtype=bool) if guess is None else guess
     exact, allowance, n_rounds = 0, 4, 0
 
     def add(mask, columns, target):
