@@ -84,6 +84,30 @@ def test_logistic_is_stable_for_large_inputs():
     assert y.tolist() == [0.0, 1.0]
 
 
+@pytest.mark.parametrize(("dtype", "ulps"), [(np.float64, 4), (np.float32, 4)])
+def test_logistic_agrees_with_scipy_expit_to_a_few_ulp(dtype, ulps):
+    from scipy.special import expit
+
+    x = np.concatenate(
+        [np.linspace(-100, 100, 20001), [-740.0, -89.0, -30.0, 0.0, 40.0, 800.0]]
+    ).astype(dtype)
+    y = get_activation("logistic")[0](x)
+    assert y.dtype == dtype
+    reference = expit(x.astype(np.float64))
+    # Relative to the value, so the far-left tail (down to 1e-38) counts;
+    # below the smallest normal number only the absolute error can be small.
+    normal = reference >= np.finfo(dtype).tiny
+    error = np.abs(y[normal] - reference[normal]) / reference[normal]
+    assert error.max() <= ulps * np.finfo(dtype).eps
+    assert np.abs(y[~normal] - reference[~normal]).max() <= np.finfo(dtype).tiny
+    out = np.empty_like(x)
+    assert get_activation("logistic")[0](x, out=out) is out
+    assert get_activation("logistic")[0](np.array([0, 3])).tolist() == [
+        0.5,
+        pytest.approx(expit(3.0), rel=1e-15),
+    ]
+
+
 def test_aliases_resolve_to_the_same_functions():
     for alias, name in [
         ("sigmoid", "logistic"),
