@@ -4,13 +4,14 @@ The fixed parity tests use a few well-behaved data sets.  Here each case
 draws its data (separable, overlapping or pure-noise labels; scaled by 30
 or shifted; narrow or wide; some entries zeroed, wide data always as CSR)
 and its parameters (penalties, ``eta0``, class and sample weights, no
-intercept, no shuffling, fixed epoch counts) from its seed.  These are the settings that send the kernel down
-its rarer paths: wandering fixed-point rounds on unscaled data, the margin
-scan under L2 shrinkage and fractional steps, the intercept path of sparse
-rows, the guarded rounds.  With one problem per ``n_jobs`` group,
-multiclass fits follow scikit-learn's per-class orders too, so every case
-must give scikit-learn's weights, intercepts and epoch counts; with the
-problems in shared windows, the first problem must still be scikit-learn's.
+intercept, no shuffling, fixed epoch counts) from its seed.  These are the
+settings that send the kernel down its rarer paths: wandering fixed-point
+rounds on unscaled data, the margin scan under L2 shrinkage and fractional
+steps, the intercept path of sparse rows, the guarded rounds.  With one
+problem per ``n_jobs`` group, multiclass fits follow scikit-learn's
+per-class orders too, so every case must give scikit-learn's weights,
+intercepts and epoch counts; with the problems in shared windows, the first
+problem must still be scikit-learn's.
 """
 
 import numpy as np
