@@ -5,8 +5,9 @@ import pickle
 
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
+from sklearn.preprocessing import LabelBinarizer
 
 from skdeep.neural_network import lr_find
 from skdeep.neural_network._base import (
@@ -14,6 +15,7 @@ from skdeep.neural_network._base import (
     NeuralClassifierMixin,
     NeuralRegressorMixin,
 )
+from skdeep.neural_network._base_heads import _binarized
 from skdeep.nn import Activation, Dense
 from skdeep.utils._fit_context import fit_context
 
@@ -140,3 +142,32 @@ def test_inference_works_in_place_on_its_own_arrays_only(activation):
     kept = hidden.copy()
     forward_in_chunks([layers[1], layers[2]], hidden)
     np.testing.assert_array_equal(hidden, kept)
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        [0, 1, 2, 3, 4, 2, 0],
+        [-3, 1, -3, 0],
+        [0, 1, 1, 0],
+        ["b", "a", "ccc", "a"],
+        ["yes", "no", "no"],
+        [1.0, 2.0, 1.0, 3.0],
+        [True, False, True],
+        [3, 3, 3],
+        np.array(["b", "a", "c"], dtype=object),
+    ],
+)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_targets_are_coded_as_the_label_binarizer_codes_them(labels, dtype):
+    # The classifier head codes single-label targets itself instead of
+    # calling LabelBinarizer.transform (which re-validates them every call);
+    # the columns and their order must stay the binarizer's, for the whole
+    # label set and for a batch holding only some of the classes.
+    y = np.asarray(labels)
+    binarizer = LabelBinarizer().fit(y)
+    for batch in (y, y[::-1][:2]):
+        expected = binarizer.transform(batch).astype(dtype)
+        coded = _binarized(binarizer, batch, dtype)
+        assert coded.dtype == expected.dtype
+        assert_array_equal(coded, expected)
