@@ -148,9 +148,8 @@ class BaseNeuralEstimator(
         self, X, Y, sample_weight, head_state, *, continuing, incremental
     ):
         random_state = check_random_state(self.random_state)
-        rng = _generator_from(random_state)
         network, history = self._starting_network(
-            X, Y, random_state, rng, continuing=continuing
+            X, Y, random_state, continuing=continuing
         )
         loss = self._make_loss(Y.shape[1], head_state)
         if self.solver == "lbfgs":
@@ -182,8 +181,13 @@ class BaseNeuralEstimator(
         )
         return state, notices
 
-    def _starting_network(self, X, Y, random_state, rng, *, continuing):
-        """The network and history training starts from (copies when continuing)."""
+    def _starting_network(self, X, Y, random_state, *, continuing):
+        """The network and history training starts from (copies when continuing).
+
+        A new network's random layers (dropout) get a Generator seeded from
+        ``random_state`` without consuming it; a continued one keeps its own
+        (seeding a Generator costs 50 us, a tenth of a small partial_fit).
+        """
         if continuing:
             if Y.shape[1] != self.n_outputs_:
                 raise ValueError(
@@ -193,6 +197,7 @@ class BaseNeuralEstimator(
             network = self._network_for_update(X.dtype, training=True)
             history = copy.deepcopy(self.__dict__.get("history_")) or History()
         else:
+            rng = _generator_from(random_state)
             network = self._new_network(X.shape[1:], Y.shape[1], X.dtype, rng)
             self._initialize_weights(network, random_state)
             history = History()
