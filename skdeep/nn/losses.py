@@ -17,7 +17,7 @@ import numpy as np
 from scipy.special import expit
 
 from . import _clipped_log_loss as clipping
-from .functional import _constant_vector, _shifted, softmax
+from ._softmax import _constant_vector, _shifted, softmax
 
 __all__ = [
     "Loss",
