@@ -11,7 +11,7 @@ import functools
 
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
-from sklearn.metrics import accuracy_score, r2_score
+from sklearn.metrics import r2_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import column_or_1d
 from sklearn.utils.multiclass import unique_labels
@@ -23,20 +23,44 @@ __all__ = ["NeuralClassifierMixin", "NeuralRegressorMixin"]
 
 
 def _accuracy_from_raw(Y, raw, sample_weight, *, multiclass):
+    """``accuracy_score`` of the coded targets ``Y`` and raw outputs.
+
+    The (weighted) mean of the rows predicted right, as ``accuracy_score``
+    computes it, without its input validation: 460 us a call on 300 rows,
+    paid after every epoch of an early-stopped fit (a sixth of the time of
+    a small one).
+    """
     if not np.all(np.isfinite(raw)):
         return np.nan
     if multiclass:
-        truth, predicted = Y.argmax(axis=1), raw.argmax(axis=1)
+        correct = Y.argmax(axis=1) == raw.argmax(axis=1)
     else:  # binary (one column) or multilabel: subset accuracy, as sklearn
-        truth, predicted = Y > 0.5, raw > 0
-    return float(accuracy_score(truth, predicted, sample_weight=sample_weight))
+        correct = ((Y > 0.5) == (raw > 0)).all(axis=1)
+    return float(np.average(correct, weights=sample_weight))
 
 
 def _r2_from_raw(Y, raw, sample_weight, *, link):
+    """``r2_score`` of the targets ``Y`` (2-D) and the predictions of ``raw``.
+
+    Computed as ``r2_score`` computes it (outputs averaged uniformly; an
+    output with constant targets scores 1 if predicted exactly, else 0; nan
+    below two samples), without its input validation: 310 us a call, paid
+    after every epoch of an early-stopped fit.
+    """
     prediction = link(raw)
     if not np.all(np.isfinite(prediction)):
         return np.nan
-    return float(r2_score(Y, prediction, sample_weight=sample_weight))
+    if Y.shape[0] < 2:
+        return float(r2_score(Y, prediction, sample_weight=sample_weight))
+    weight = 1.0 if sample_weight is None else sample_weight[:, None]
+    residual = np.sum(weight * (Y - prediction) ** 2, axis=0)
+    mean = np.average(Y, axis=0, weights=sample_weight)
+    total = np.sum(weight * (Y - mean) ** 2, axis=0)
+    scores = np.ones(Y.shape[1])
+    valid = (total != 0) & (residual != 0)
+    scores[valid] = 1 - residual[valid] / total[valid]
+    scores[(residual != 0) & (total == 0)] = 0.0
+    return float(np.mean(scores))
 
 
 def _class_weight_per_sample(class_weight, y, sample_weight):

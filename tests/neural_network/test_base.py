@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
+from sklearn.exceptions import UndefinedMetricWarning
+from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelBinarizer
 
 from skdeep.neural_network import lr_find
@@ -15,7 +17,11 @@ from skdeep.neural_network._base import (
     NeuralClassifierMixin,
     NeuralRegressorMixin,
 )
-from skdeep.neural_network._base_heads import _binarized
+from skdeep.neural_network._base_heads import (
+    _accuracy_from_raw,
+    _binarized,
+    _r2_from_raw,
+)
 from skdeep.nn import Activation, Dense
 from skdeep.utils._fit_context import fit_context
 
@@ -171,3 +177,51 @@ def test_targets_are_coded_as_the_label_binarizer_codes_them(labels, dtype):
         coded = _binarized(binarizer, batch, dtype)
         assert coded.dtype == expected.dtype
         assert_array_equal(coded, expected)
+
+
+@pytest.mark.parametrize("kind", ["multiclass", "binary", "multilabel"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_validation_accuracy_is_accuracy_score(kind, weighted):
+    # Early stopping scores every epoch without accuracy_score's validation;
+    # the value must stay accuracy_score's (subset accuracy for multilabel).
+    rng = np.random.default_rng(len(kind) + weighted)
+    n_outputs = {"multiclass": 4, "binary": 1, "multilabel": 3}[kind]
+    for n_samples in (2, 7, 300):
+        raw = rng.standard_normal((n_samples, n_outputs))
+        if kind == "multiclass":
+            Y = np.eye(n_outputs)[rng.integers(0, n_outputs, n_samples)]
+            truth, predicted = Y.argmax(axis=1), raw.argmax(axis=1)
+        else:
+            Y = (rng.random((n_samples, n_outputs)) < 0.5).astype(float)
+            truth, predicted = Y > 0.5, raw > 0
+        weights = rng.random(n_samples) if weighted else None
+        expected = accuracy_score(truth, predicted, sample_weight=weights)
+        ours = _accuracy_from_raw(Y, raw, weights, multiclass=kind == "multiclass")
+        assert ours == pytest.approx(expected, rel=1e-15, abs=1e-15)
+    raw[0, 0] = np.nan
+    assert np.isnan(_accuracy_from_raw(Y, raw, None, multiclass=False))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("n_outputs", [1, 3])
+def test_validation_r2_is_r2_score(dtype, weighted, n_outputs):
+    # Early stopping scores regressors every epoch without r2_score's
+    # validation: same value, constant targets and tiny sets included.
+    rng = np.random.default_rng(n_outputs + 2 * weighted)
+    tolerance = 1e-6 if dtype == np.float32 else 1e-13
+    for n_samples, constant, noise in [
+        (300, False, 0.3),
+        (40, True, 1.0),
+        (9, True, 0),
+    ]:
+        Y = rng.standard_normal((n_samples, n_outputs)).astype(dtype)
+        if constant:
+            Y[:, 0] = 1.5
+        raw = (Y + noise * rng.standard_normal(Y.shape)).astype(dtype)
+        weights = rng.random(n_samples).astype(dtype) if weighted else None
+        expected = r2_score(Y, raw, sample_weight=weights)
+        ours = _r2_from_raw(Y, raw, weights, link=lambda r: r)
+        assert ours == pytest.approx(expected, rel=tolerance, abs=tolerance)
+    with pytest.warns(UndefinedMetricWarning):
+        assert np.isnan(_r2_from_raw(Y[:1], raw[:1], None, link=lambda r: r))
