@@ -98,9 +98,8 @@ def _binarized(binarizer, y, dtype):
     ``transform``.
     """
     classes = binarizer.classes_
-    if y.ndim != 1 or binarizer.y_type_ not in ("binary", "multiclass"):
-        return binarizer.transform(y).astype(dtype)
-    if len(classes) < 2:
+    single_label = y.ndim == 1 and binarizer.y_type_ in ("binary", "multiclass")
+    if not single_label or len(classes) < 2:
         return binarizer.transform(y).astype(dtype)
     if len(classes) == 2:
         return (y == classes[1]).astype(dtype).reshape(-1, 1)
