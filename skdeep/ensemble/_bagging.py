@@ -44,9 +44,9 @@ class BaggingClassifier(ClassifierMixin, _BaseBagging):
     n_estimators : int, default=10
         Number of members.
     max_samples : int or float, default=None
-        Rows drawn per member: ``None`` all ``n_samples``; an int that many;
-        a float that fraction of ``n_samples`` (of the total weight with
-        ``sample_weight``).
+        The number of samples to draw from X to train each member: ``None``
+        all ``n_samples``; an int that many; a float that fraction of
+        ``n_samples`` (of the total weight with ``sample_weight``).
     max_features : int or float, default=1.0
         Columns drawn per member (int: count, float: fraction).
     bootstrap : bool, default=True
@@ -240,8 +240,9 @@ class BaggingRegressor(RegressorMixin, _BaseBagging):
     n_estimators : int, default=10
         Number of members.
     max_samples : int or float, default=None
-        Rows drawn per member: ``None`` all ``n_samples``; an int that many;
-        a float that fraction.
+        The number of samples to draw from X to train each member: ``None``
+        all ``n_samples``; an int that many; a float that fraction of
+        ``n_samples``.
     max_features : int or float, default=1.0
         Columns drawn per member (int: count, float: fraction).
     bootstrap : bool, default=True

@@ -44,9 +44,9 @@ class StackingClassifier(ClassifierMixin, _BaseStacking):
         Classifier trained on the members' outputs;
         ``None`` means :class:`~sklearn.linear_model.LogisticRegression`.
     cv : int, cross-validation generator, iterable or "prefit", default=None
-        Folds for the out-of-fold predictions (``None``: 5-fold, stratified).
-        ``"prefit"``: members are already fitted and used as is (the final
-        estimator is then trained on their in-sample outputs).
+        Folds for the out-of-fold predictions (``None``: 5-fold, stratified
+        for a classifier). ``"prefit"``: members are already fitted and used
+        as is (the final estimator is then trained on their in-sample outputs).
     stack_method : {"auto", "predict_proba", "decision_function", "predict"}, \
             default="auto"
         Member method whose output is stacked; ``"auto"`` tries them in that
@@ -69,7 +69,7 @@ class StackingClassifier(ClassifierMixin, _BaseStacking):
     final_estimator_ : estimator
         The fitted final estimator.
     stack_method_ : list of str
-        Method used for each member.
+        Method used for each member (always ``"predict"`` in a regressor).
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -234,8 +234,9 @@ class StackingRegressor(RegressorMixin, _BaseStacking):
         Regressor trained on the members' out-of-fold predictions;
         ``None`` means :class:`~sklearn.linear_model.RidgeCV`.
     cv : int, cross-validation generator, iterable or "prefit", default=None
-        Folds for the out-of-fold predictions (``None``: 5-fold).
-        ``"prefit"``: members are already fitted and used as is.
+        Folds for the out-of-fold predictions (``None``: 5-fold, stratified
+        for a classifier). ``"prefit"``: members are already fitted and used
+        as is (the final estimator is then trained on their in-sample outputs).
     n_jobs : int, default=None
         Parallel jobs (joblib) for the member fits and cross-validation.
     passthrough : bool, default=False
@@ -252,7 +253,7 @@ class StackingRegressor(RegressorMixin, _BaseStacking):
     final_estimator_ : estimator
         The fitted final estimator.
     stack_method_ : list of str
-        ``"predict"`` for each member.
+        Method used for each member (always ``"predict"`` in a regressor).
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
