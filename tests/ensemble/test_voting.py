@@ -129,6 +129,37 @@ def test_invalid_members_are_reported():
         VotingClassifier([("lr", LinearRegression())]).fit(X, y)
     with pytest.raises(ValueError, match="weights must be equal"):
         VotingClassifier(_classifiers(), weights=[1, 2]).fit(X, y)
+    with pytest.raises(ValueError, match="conflict with constructor arguments"):
+        VotingClassifier([("weights", GaussianNB())]).fit(X, y)
+    with pytest.raises(ValueError, match="must not contain __"):
+        VotingClassifier([("a__b", GaussianNB())]).fit(X, y)
+    with pytest.raises(ValueError, match="All estimators are dropped"):
+        VotingClassifier([("a", "drop"), ("b", "drop")]).fit(X, y)
+
+
+def test_feature_names_out_checks_input_features():
+    X, y = load_wine(return_X_y=True)
+    vote = VotingRegressor(
+        [("lin", LinearRegression()), ("tree", DecisionTreeRegressor(max_depth=2))]
+    ).fit(X, y.astype(float))
+    names = [f"f{i}" for i in range(X.shape[1])]
+    assert list(vote.get_feature_names_out(names)) == [
+        "votingregressor_lin",
+        "votingregressor_tree",
+    ]
+    with pytest.raises(ValueError, match="input_features should have length"):
+        vote.get_feature_names_out(names[:3])
+
+
+def test_verbose_prints_one_line_per_member(capsys):
+    X, y = load_wine(return_X_y=True)
+    members = [("nb", GaussianNB()), ("tree", DecisionTreeClassifier(max_depth=2))]
+    VotingClassifier(members, verbose=True).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    assert "(1 of 2) Processing nb" in lines[0]
+    assert "(2 of 2) Processing tree" in lines[1]
+    assert lines[0].startswith("[Voting]") and "total=" in lines[0]
 
 
 def test_default_members_when_estimators_is_none():

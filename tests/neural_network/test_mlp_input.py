@@ -155,3 +155,52 @@ def test_warm_start_with_a_different_number_of_outputs(data):
     with pytest.raises(ValueError, match="y has 2 outputs but the model has 1"):
         reg.fit(X, np.c_[y, y].astype(float))
     assert reg.n_outputs_ == 1
+
+
+def test_diverging_fit_with_early_stopping_restores_the_best_epoch():
+    # A learning rate of 1 on unscaled data blows the weights up within a few
+    # epochs. With a validation split, the fit keeps the best validated
+    # weights (those of the first epoch here) and warns instead of raising.
+    X, y = make_classification(n_samples=150, n_features=4, random_state=0)
+    X = 20 * X
+    params = dict(
+        hidden_layer_sizes=(50,),
+        activation="identity",
+        solver="sgd",
+        learning_rate_init=1.0,
+        momentum=0.0,
+        early_stopping=True,
+        n_iter_no_change=10,
+        random_state=0,
+    )
+    reg = MLPRegressor(max_iter=30, **params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # overflow in matmul
+        with pytest.warns(ConvergenceWarning, match="best validation epoch"):
+            reg.fit(X, y)
+    assert np.isnan(reg.validation_scores_[-1])
+    assert np.isnan(reg.loss_curve_[-1])
+    assert reg.n_iter_ == len(reg.loss_curve_) < 30
+    best_epoch = int(np.nanargmax(reg.validation_scores_))
+    assert reg.best_validation_score_ == reg.validation_scores_[best_epoch]
+    # the same fit stopped after the best epoch has the very same weights
+    stopped = MLPRegressor(max_iter=best_epoch + 1, **params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        stopped.fit(X, y)
+    assert np.isfinite(reg.predict(X)).all()
+    assert_array_equal(reg.predict(X), stopped.predict(X))
+    for restored, reference in zip(reg.coefs_, stopped.coefs_):
+        assert_array_equal(restored, reference)
+
+
+def test_diverging_fit_without_a_validation_split_raises(data):
+    X, y = data
+    reg = MLPRegressor(
+        hidden_layer_sizes=(20,), solver="sgd", learning_rate_init=1e6, random_state=0
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with pytest.raises(ValueError, match=r"non-finite .* at epoch \d+"):
+            reg.fit(X * 1e3, y)
+    assert not hasattr(reg, "coefs_")
