@@ -17,6 +17,13 @@ from sklearn.neural_network import MLPRegressor as SkMLPRegressor
 from skdeep.neural_network import MLPClassifier, MLPRegressor
 
 
+def _fit_both(ours_cls, ref_cls, params, X, y):
+    """Fit skdeep's and scikit-learn's class alike, convergence warnings off."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return ours_cls(**params).fit(X, y), ref_cls(**params).fit(X, y)
+
+
 @pytest.mark.parametrize("activation", ["identity", "logistic", "tanh", "relu"])
 def test_lbfgs_matches_sklearn_exactly(activation, small_classification):
     # Same initial draw, same objective and scipy's optimizer: same solution.
@@ -29,10 +36,7 @@ def test_lbfgs_matches_sklearn_exactly(activation, small_classification):
         random_state=3,
         alpha=1e-3,
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        ours = MLPClassifier(**params).fit(X, y)
-        ref = SkMLPClassifier(**params).fit(X, y)
+    ours, ref = _fit_both(MLPClassifier, SkMLPClassifier, params, X, y)
     assert ours.n_iter_ == ref.n_iter_
     assert ours.loss_ == pytest.approx(ref.loss_, rel=1e-8)
     for a, b in zip(ours.coefs_ + ours.intercepts_, ref.coefs_ + ref.intercepts_):
@@ -61,10 +65,7 @@ def test_full_batch_stochastic_solvers_match_sklearn(solver, n_targets, alpha):
         tol=0.0,
         alpha=alpha,
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        ours = MLPRegressor(**params).fit(X, y)
-        ref = SkMLPRegressor(**params).fit(X, y)
+    ours, ref = _fit_both(MLPRegressor, SkMLPRegressor, params, X, y)
     assert_allclose(ours.loss_curve_, ref.loss_curve_, rtol=1e-9)
     assert_allclose(ours.predict(X), ref.predict(X), rtol=1e-8, atol=1e-10)
     assert ours.t_ == ref.t_ == 25 * 60
@@ -131,10 +132,7 @@ def test_saturated_classifier_loss_curve_matches_sklearn(dtype):
         tol=0.0,
         random_state=0,
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        ours = MLPClassifier(**params).fit(X, y)
-        ref = SkMLPClassifier(**params).fit(X, y)
+    ours, ref = _fit_both(MLPClassifier, SkMLPClassifier, params, X, y)
     assert max(ref.loss_curve_) > 7  # saturated indeed
     rtol = 1e-9 if dtype == np.float64 else 1e-3
     assert_allclose(ours.loss_curve_, ref.loss_curve_, rtol=rtol)
@@ -173,10 +171,7 @@ def test_loss_grad_lbfgs_hook_matches_sklearn_and_finite_differences(activation)
         max_iter=1,
         random_state=0,
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        ours = MLPClassifier(**params).fit(X, y)
-        ref = SkMLPClassifier(**params).fit(X, y)
+    ours, ref = _fit_both(MLPClassifier, SkMLPClassifier, params, X, y)
     theta = np.concatenate([p.ravel() for p in ours.coefs_ + ours.intercepts_])
     value, grad = ours._loss_grad_lbfgs(theta, X, Y)
     units = [4, 5, 3]
