@@ -3,19 +3,17 @@
 scikit-learn's ``Perceptron`` is stochastic gradient descent on the perceptron
 loss ``max(0, -y (w @ x + b))`` with one update per sample (compiled code).
 skdeep reproduces those per-sample semantics exactly (same weights up to
-rounding for the same visiting order) with the vectorised mistake-driven
-kernel of :mod:`skdeep.neural_network._perceptron_kernel`.
+rounding for the same visiting order; only an L1 penalty is applied per
+window) with the vectorised kernel of :mod:`._perceptron_kernel`.
 
-Why a kernel of its own rather than :func:`skdeep.nn.train`: ``train`` is the
-generic mini-batch loop (forward, loss gradient, backward, optimizer step per
-batch).  With ``batch_size=1`` it would reproduce the perceptron, but at the
-cost of a Python iteration per sample; the kernel instead exploits what is
+Why a kernel of its own rather than :func:`skdeep.nn.train`: with
+``batch_size=1`` that generic mini-batch loop would reproduce the perceptron
+at the cost of a Python iteration per sample; the kernel exploits what is
 special about the perceptron rule (updates only on mistakes, decisions between
 mistakes are one matrix product), so it *is* the perceptron rule, not a second
 generic loop.  ``batch_size > 1`` (a superset parameter) trains the same
 Dense layer with :class:`skdeep.nn.PerceptronLoss` and :class:`skdeep.nn.SGD`
-through :func:`skdeep.nn.train` (see :mod:`._perceptron_minibatch`).
-"""
+through :func:`skdeep.nn.train` (see :mod:`._perceptron_minibatch`)."""
 
 from __future__ import annotations
 
@@ -72,7 +70,9 @@ class Perceptron(LinearClassifierOutputMixin, ClassifierMixin, BaseEstimator):
     ----------
     penalty : {'l2', 'l1', 'elasticnet'}, default=None
         Regularisation: none, L2 (weights shrink by ``1 - eta0 * alpha`` per
-        sample), L1 (cumulative truncated gradient) or a mix (``l1_ratio``).
+        sample), L1 (cumulative truncated gradient, applied after every window
+        of at most 64 samples: close to scikit-learn's per-sample rule, not
+        equal) or a mix (``l1_ratio``).
     alpha : float, default=0.0001
         Strength of the penalty.
     l1_ratio : float, default=0.15
