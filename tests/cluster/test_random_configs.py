@@ -60,30 +60,35 @@ def _assert_same_clustering(ours, theirs, params, dtype):
         assert ours.inertia_ == pytest.approx(theirs.inertia_, rel=1e-3)
 
 
-@pytest.mark.parametrize("seed", range(20))
-def test_kmeans_random_settings_give_sklearns_clustering(seed):
-    rng = np.random.default_rng(seed)
-    X, weights = _data(rng, seed)
-    params = _common(rng, X.shape[0])
-    params["algorithm"] = str(rng.choice(["lloyd", "elkan"]))
-    ours = KMeans(**params).fit(X, sample_weight=weights)
-    theirs = SkKMeans(**params).fit(X, sample_weight=weights)
-    _assert_same_clustering(ours, theirs, params, X.dtype)
+def _specific(rng, name):
+    """Parameters only one of the two k-means estimators has."""
+    if name == "KMeans":
+        return {"algorithm": str(rng.choice(["lloyd", "elkan"]))}
+    return {
+        "batch_size": int(rng.choice([16, 100, 1024])),
+        "max_no_improvement": int(rng.choice([10, 3])),
+        "reassignment_ratio": float(rng.choice([0.01, 0.2])),
+    }
 
 
+_PAIRS = {
+    "KMeans": (KMeans, SkKMeans),
+    "MiniBatchKMeans": (MiniBatchKMeans, SkMiniBatchKMeans),
+}
+
+
+@pytest.mark.parametrize("name", list(_PAIRS))
 @pytest.mark.parametrize("seed", range(20))
-def test_minibatch_kmeans_random_settings_give_sklearns_clustering(seed):
-    rng = np.random.default_rng(seed + 1000)
+def test_kmeans_random_settings_give_sklearns_clustering(seed, name):
+    rng = np.random.default_rng(seed + (0 if name == "KMeans" else 1000))
     X, weights = _data(rng, seed)
-    params = _common(rng, X.shape[0])
-    params["batch_size"] = int(rng.choice([16, 100, 1024]))
-    params["max_no_improvement"] = int(rng.choice([10, 3]))
-    params["reassignment_ratio"] = float(rng.choice([0.01, 0.2]))
+    params = {**_common(rng, X.shape[0]), **_specific(rng, name)}
+    ours_cls, ref_cls = _PAIRS[name]
     with warnings.catch_warnings():
         # Too few distinct points for the clusters: both warn alike.
         warnings.simplefilter("ignore")
-        ours = MiniBatchKMeans(**params).fit(X, sample_weight=weights)
-        theirs = SkMiniBatchKMeans(**params).fit(X, sample_weight=weights)
+        ours = ours_cls(**params).fit(X, sample_weight=weights)
+        theirs = ref_cls(**params).fit(X, sample_weight=weights)
     _assert_same_clustering(ours, theirs, params, X.dtype)
 
 
